@@ -1,0 +1,7 @@
+namespace SupportSlm.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}

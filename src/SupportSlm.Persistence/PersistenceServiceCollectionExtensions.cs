@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace SupportSlm.Persistence;
+
+public static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>Registers the DbContext factory for the configured provider, the migrator and the database health check.</summary>
+    public static IServiceCollection AddPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PersistenceOptions>().Bind(configuration.GetSection(PersistenceOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PersistenceOptions>, PersistenceOptionsValidator>();
+        services.AddDbContextFactory<SupportSlmDbContext>((sp, builder) =>
+            DbContextOptionsFactory.Configure(builder, sp.GetRequiredService<IOptions<PersistenceOptions>>().Value));
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return services;
+    }
+
+    /// <summary>Applies migrations when the host starts (the embedded default), unless Persistence:MigrateOnStartup is false.</summary>
+    public static IServiceCollection AddMigrateOnStartup(this IServiceCollection services) =>
+        services.AddHostedService<MigrateOnStartup>();
+}

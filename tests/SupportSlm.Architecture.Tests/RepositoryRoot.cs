@@ -1,0 +1,16 @@
+namespace SupportSlm.Architecture.Tests;
+
+internal static class RepositoryRoot
+{
+    /// <summary>The folder holding SupportSlm.sln, found by walking up from the test binaries.</summary>
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "SupportSlm.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("SupportSlm.sln not found above " + AppContext.BaseDirectory);
+    }
+}
