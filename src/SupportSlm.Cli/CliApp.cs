@@ -9,6 +9,7 @@ public static class CliApp
     public static RootCommand Build() => new("SupportSlm: self-hosted support bot on a local small language model")
     {
         MigrateVerb.Create(),
+        BenchVerb.Create(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
