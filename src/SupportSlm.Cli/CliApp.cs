@@ -1,16 +1,34 @@
 using System.CommandLine;
+using SupportSlm.Admin.Security;
 using SupportSlm.Cli.Verbs;
+using SupportSlm.Finetune.Commands;
+using SupportSlm.Inference.Commands;
+using SupportSlm.Retrieval.Commands;
+using SupportSlm.Sentiment.Commands;
+using SupportSlm.Tokenizers.Cli;
 
 namespace SupportSlm.Cli;
 
 /// <summary>The `supportslm` command tree. Each verb lives in Verbs/ and is added here.</summary>
 public static class CliApp
 {
-    public static RootCommand Build() => new("SupportSlm: self-hosted support bot on a local small language model")
+    public static RootCommand Build()
     {
-        MigrateVerb.Create(),
-        BenchVerb.Create(),
-    };
+        var root = new RootCommand("SupportSlm: self-hosted support bot on a local small language model")
+        {
+            MigrateVerb.Create(),
+            UsersVerb.Create(),
+            KbCommand.Create(),
+            SentimentCommand.Create(),
+            TokenizeCommand.Create(),
+            TokenizerTrainCommand.Create(),
+            FinetuneCommand.Create(),
+            InferenceCommand.Create(),
+            BenchVerb.Create(),
+        };
+        foreach (var verb in TrainingVerbs.Create()) root.Add(verb);
+        return root;
+    }
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {

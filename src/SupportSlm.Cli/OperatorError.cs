@@ -1,6 +1,13 @@
 using Microsoft.Extensions.Options;
 using SupportSlm.Domain;
 using SupportSlm.Persistence;
+using SupportSlm.Finetune;
+using SupportSlm.Inference;
+using SupportSlm.Orchestration;
+using SupportSlm.Retrieval;
+using SupportSlm.Sentiment;
+using SupportSlm.Tokenizers;
+using SupportSlm.Training;
 
 namespace SupportSlm.Cli;
 
@@ -12,7 +19,8 @@ internal static class OperatorError
     public static string? Describe(Exception e) => e switch
     {
         OptionsValidationException v => string.Join(" ", v.Failures),
-        PersistenceException or DomainException => e.Message,
+        PersistenceException or DomainException or RetrievalException or SentimentException or TokenizerException
+            or InferenceException or OrchestrationException or TrainingException or FinetuneException => e.Message,
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
         _ => null,
     };

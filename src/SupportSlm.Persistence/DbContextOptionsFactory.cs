@@ -7,6 +7,7 @@ public static class DbContextOptionsFactory
 {
     public const string SqliteMigrationsAssembly = "SupportSlm.Migrations.Sqlite";
     public const string SqlServerMigrationsAssembly = "SupportSlm.Migrations.SqlServer";
+    public const string PostgreSqlMigrationsAssembly = "SupportSlm.Migrations.PostgreSql";
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, PersistenceOptions options) =>
         options.ParsedProvider switch
@@ -15,6 +16,8 @@ public static class DbContextOptionsFactory
                 o => o.MigrationsAssembly(SqliteMigrationsAssembly)),
             DatabaseProvider.SqlServer => builder.UseSqlServer(options.EffectiveConnectionString,
                 o => o.MigrationsAssembly(SqlServerMigrationsAssembly).EnableRetryOnFailure()),
+            DatabaseProvider.PostgreSql => builder.UseNpgsql(options.EffectiveConnectionString,
+                o => o.MigrationsAssembly(PostgreSqlMigrationsAssembly).EnableRetryOnFailure()),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Unknown provider"),
         };
 

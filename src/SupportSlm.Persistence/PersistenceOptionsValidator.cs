@@ -1,6 +1,7 @@
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace SupportSlm.Persistence;
 
@@ -13,8 +14,8 @@ public sealed class PersistenceOptionsValidator : IValidateOptions<PersistenceOp
         if (!Enum.TryParse<DatabaseProvider>(options.Provider, ignoreCase: true, out var provider) || !Enum.IsDefined(provider))
             return Fail($"Persistence:Provider '{options.Provider}' is not supported; use one of: {supported}.");
 
-        if (provider == DatabaseProvider.SqlServer && string.IsNullOrWhiteSpace(options.ConnectionString))
-            return Fail("Persistence:ConnectionString is required when Persistence:Provider is SqlServer.");
+        if (provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(options.ConnectionString))
+            return Fail($"Persistence:ConnectionString is required when Persistence:Provider is {provider}.");
 
         if (ConnectionStringError(provider, options.ConnectionString) is { } csError)
             return Fail($"Persistence:ConnectionString is not a valid {provider} connection string: {csError}");
@@ -36,6 +37,7 @@ public sealed class PersistenceOptionsValidator : IValidateOptions<PersistenceOp
             {
                 DatabaseProvider.Sqlite => new SqliteConnectionStringBuilder(connectionString).ConnectionString,
                 DatabaseProvider.SqlServer => new SqlConnectionStringBuilder(connectionString).ConnectionString,
+                DatabaseProvider.PostgreSql => new NpgsqlConnectionStringBuilder(connectionString).ConnectionString,
                 _ => throw new ArgumentOutOfRangeException(nameof(provider)),
             };
             return null;

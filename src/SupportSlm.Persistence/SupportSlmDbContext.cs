@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SupportSlm.Domain.Auditing;
 using SupportSlm.Domain.Bots;
+using SupportSlm.Domain.Channels;
 using SupportSlm.Domain.Conversations;
 using SupportSlm.Domain.Knowledge;
 using SupportSlm.Domain.Models;
@@ -15,12 +16,15 @@ public sealed class SupportSlmDbContext(DbContextOptions<SupportSlmDbContext> op
     public DbSet<KnowledgeBase> KnowledgeBases => Set<KnowledgeBase>();
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<Chunk> Chunks => Set<Chunk>();
+    public DbSet<ChunkTerm> ChunkTerms => Set<ChunkTerm>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<ModelArtifact> Models => Set<ModelArtifact>();
     public DbSet<Adapter> Adapters => Set<Adapter>();
     public DbSet<TrainingJob> TrainingJobs => Set<TrainingJob>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<DirectLineConversation> DirectLineConversations => Set<DirectLineConversation>();
+    public DbSet<DirectLineActivity> DirectLineActivities => Set<DirectLineActivity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SupportSlmDbContext).Assembly);

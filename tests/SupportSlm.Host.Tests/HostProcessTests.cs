@@ -59,7 +59,7 @@ public sealed class HostProcessTests
 
     public static TheoryData<string, string> BadSettings => new()
     {
-        { "--Persistence:Provider=Oracle", "Persistence:Provider 'Oracle' is not supported; use one of: Sqlite, SqlServer." },
+        { "--Persistence:Provider=Oracle", "Persistence:Provider 'Oracle' is not supported; use one of: Sqlite, SqlServer, PostgreSql." },
         { "--Persistence:ConnectionString=Data Source=x.db;Bogus Key=1", "Persistence:ConnectionString is not a valid Sqlite connection string" },
         { "--Persistence:DataDirectory=/proc/version/data", "Persistence:DataDirectory '/proc/version/data' cannot be used" },
         { "--Telemetry:OtlpEndpoint=not a url", "Telemetry:OtlpEndpoint 'not a url' must be an absolute http(s) URL." },

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using SupportSlm.Persistence.Identity;
 
 namespace SupportSlm.Persistence.Tests;
 
@@ -56,6 +57,28 @@ public sealed class MigrationTests
         Assert.NotEmpty(context.Database.GetMigrations());
         Assert.False(context.Database.HasPendingModelChanges(),
             $"The model has changes with no {provider} migration: run `dotnet ef migrations add <Name> --project src/SupportSlm.Migrations.{provider} --startup-project src/SupportSlm.Migrations.{provider}`.");
+    }
+
+    [Theory]
+    [InlineData("Sqlite", "Data Source=x.db")]
+    [InlineData("SqlServer", "Server=localhost;Database=x;Integrated Security=true")]
+    public void Each_provider_has_identity_migrations_matching_the_identity_model(string provider, string connectionString)
+    {
+        using var context = new AdminIdentityDbContext(AdminIdentityDbContext.Create(new PersistenceOptions { Provider = provider, ConnectionString = connectionString }));
+        Assert.NotEmpty(context.Database.GetMigrations());
+        Assert.False(context.Database.HasPendingModelChanges(),
+            $"The identity model has changes with no {provider} migration: run `dotnet ef migrations add <Name> --context AdminIdentityDbContext --project src/SupportSlm.Migrations.{provider} --startup-project src/SupportSlm.Migrations.{provider} --output-dir Migrations/Identity`.");
+    }
+
+    [Fact]
+    public async Task The_migrator_also_creates_the_portal_identity_tables()
+    {
+        await using var db = await new SqliteFileDatabase().MigratedAsync();
+        await using var connection = new SqliteConnection($"Data Source={db.FilePath}");
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('AspNetUsers', 'AspNetRoles', 'AspNetUserRoles')";
+        Assert.Equal(3L, (long)(await cmd.ExecuteScalarAsync())!);
     }
 
     [Fact]

@@ -1,5 +1,14 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using SupportSlm.Admin.Benchmark;
+using SupportSlm.Channels.Benchmarks;
+using SupportSlm.Inference.Benchmark;
 using SupportSlm.Onnx.Benchmark;
+using SupportSlm.Orchestration.Benchmarks;
+using SupportSlm.Sentiment.Benchmark;
+using SupportSlm.Tokenizers.Benchmark;
+using SupportSlm.Persistence;
+using SupportSlm.Training.Benchmarks;
 
 namespace SupportSlm.Cli.Verbs;
 
@@ -9,6 +18,18 @@ internal static class BenchVerb
     public static Command Create() => new("bench", "Run a benchmark against its peer and print a markdown table")
     {
         Benchmark("onnx", "Per-Run cost of our ONNX Runtime binding vs onnxruntime-node on the same native library", OnnxBenchmark.RunAsync),
+        Benchmark("tokenizers", "Encode throughput vs @huggingface/tokenizers (the transformers.js engine)", TokenizersBenchmark.RunAsync),
+        Benchmark("inference", "Decode tokens/s and time to first token vs onnxruntime-node; batched vs unbatched", InferenceBenchmark.RunAsync),
+        Benchmark("sentiment", "Per-message latency and throughput vs vader-sentiment and AFINN (npm)", SentimentBenchmark.RunAsync),
+        Benchmark("export", "Exported ONNX decoder tokens/s vs the trainer's C# decoder", ExportBenchmark.RunAsync),
+        Benchmark("orchestration", "Pipeline overhead per turn vs calling the chat client directly (product database)",
+            (args, output) => OrchestrationBenchmark.RunAsync(args, output,
+                services => services.AddPersistence(new ConfigurationBuilder().AddEnvironmentVariables().Build()))),
+        Benchmark("training", "Trainer throughput and kernels vs OpenBLAS and a naive reference", TrainingBenchmark.RunAsync),
+        Benchmark("admin", "Portal dashboard and transcript queries over a generated 100k-message database", AdminBenchmark.RunAsync),
+        Benchmark("channels", "Direct Line turn latency and throughput over the product database (Persistence__* settings)",
+            (args, output) => ChannelsBenchmark.RunAsync(args, output,
+                services => services.AddPersistence(new ConfigurationBuilder().AddEnvironmentVariables().Build()))),
     };
 
     /// <summary>A benchmark parses its own options, so everything after its name is passed through untouched.</summary>

@@ -128,6 +128,62 @@ namespace SupportSlm.Migrations.SqlServer.Migrations
                     b.ToTable("Bots");
                 });
 
+            modelBuilder.Entity("SupportSlm.Domain.Channels.DirectLineActivity", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(262144)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("ConversationId", "Sequence");
+
+                    b.ToTable("DirectLineActivities", (string)null);
+                });
+
+            modelBuilder.Entity("SupportSlm.Domain.Channels.DirectLineConversation", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("BotName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DirectLineConversations", (string)null);
+                });
+
             modelBuilder.Entity("SupportSlm.Domain.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -259,6 +315,9 @@ namespace SupportSlm.Migrations.SqlServer.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int>("AddedInVersion")
+                        .HasColumnType("int");
+
                     b.Property<string>("Anchor")
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
@@ -275,11 +334,21 @@ namespace SupportSlm.Migrations.SqlServer.Migrations
                     b.Property<byte[]>("Embedding")
                         .HasColumnType("varbinary(max)");
 
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<string>("Heading")
                         .HasMaxLength(512)
                         .HasColumnType("nvarchar(512)");
 
+                    b.Property<int>("LexicalLength")
+                        .HasColumnType("int");
+
                     b.Property<int>("Ordinal")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("RemovedInVersion")
                         .HasColumnType("int");
 
                     b.Property<string>("Text")
@@ -292,10 +361,29 @@ namespace SupportSlm.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DocumentId", "Ordinal")
+                    b.HasIndex("DocumentId", "AddedInVersion", "Ordinal")
                         .IsUnique();
 
                     b.ToTable("Chunks");
+                });
+
+            modelBuilder.Entity("SupportSlm.Domain.Knowledge.ChunkTerm", b =>
+                {
+                    b.Property<Guid>("ChunkId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Term")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("Frequency")
+                        .HasColumnType("int");
+
+                    b.HasKey("ChunkId", "Term");
+
+                    b.HasIndex("Term");
+
+                    b.ToTable("ChunkTerms");
                 });
 
             modelBuilder.Entity("SupportSlm.Domain.Knowledge.Document", b =>
@@ -542,6 +630,15 @@ namespace SupportSlm.Migrations.SqlServer.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SupportSlm.Domain.Channels.DirectLineActivity", b =>
+                {
+                    b.HasOne("SupportSlm.Domain.Channels.DirectLineConversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SupportSlm.Domain.Conversations.Conversation", b =>
                 {
                     b.HasOne("SupportSlm.Domain.Bots.Bot", null)
@@ -565,6 +662,15 @@ namespace SupportSlm.Migrations.SqlServer.Migrations
                     b.HasOne("SupportSlm.Domain.Knowledge.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SupportSlm.Domain.Knowledge.ChunkTerm", b =>
+                {
+                    b.HasOne("SupportSlm.Domain.Knowledge.Chunk", null)
+                        .WithMany()
+                        .HasForeignKey("ChunkId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -121,6 +121,60 @@ namespace SupportSlm.Migrations.Sqlite.Migrations
                     b.ToTable("Bots");
                 });
 
+            modelBuilder.Entity("SupportSlm.Domain.Channels.DirectLineActivity", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(262144)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("ConversationId", "Sequence");
+
+                    b.ToTable("DirectLineActivities", (string)null);
+                });
+
+            modelBuilder.Entity("SupportSlm.Domain.Channels.DirectLineConversation", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BotName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DirectLineConversations", (string)null);
+                });
+
             modelBuilder.Entity("SupportSlm.Domain.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -250,6 +304,9 @@ namespace SupportSlm.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("AddedInVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Anchor")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -266,11 +323,21 @@ namespace SupportSlm.Migrations.Sqlite.Migrations
                     b.Property<byte[]>("Embedding")
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("EmbeddingModel")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Heading")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("LexicalLength")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RemovedInVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Text")
@@ -283,10 +350,29 @@ namespace SupportSlm.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DocumentId", "Ordinal")
+                    b.HasIndex("DocumentId", "AddedInVersion", "Ordinal")
                         .IsUnique();
 
                     b.ToTable("Chunks");
+                });
+
+            modelBuilder.Entity("SupportSlm.Domain.Knowledge.ChunkTerm", b =>
+                {
+                    b.Property<Guid>("ChunkId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Term")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Frequency")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ChunkId", "Term");
+
+                    b.HasIndex("Term");
+
+                    b.ToTable("ChunkTerms");
                 });
 
             modelBuilder.Entity("SupportSlm.Domain.Knowledge.Document", b =>
@@ -533,6 +619,15 @@ namespace SupportSlm.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SupportSlm.Domain.Channels.DirectLineActivity", b =>
+                {
+                    b.HasOne("SupportSlm.Domain.Channels.DirectLineConversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SupportSlm.Domain.Conversations.Conversation", b =>
                 {
                     b.HasOne("SupportSlm.Domain.Bots.Bot", null)
@@ -556,6 +651,15 @@ namespace SupportSlm.Migrations.Sqlite.Migrations
                     b.HasOne("SupportSlm.Domain.Knowledge.Document", null)
                         .WithMany()
                         .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SupportSlm.Domain.Knowledge.ChunkTerm", b =>
+                {
+                    b.HasOne("SupportSlm.Domain.Knowledge.Chunk", null)
+                        .WithMany()
+                        .HasForeignKey("ChunkId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -38,10 +38,24 @@ internal sealed class ChunkConfiguration : IEntityTypeConfiguration<Chunk>
     {
         b.HasKey(x => x.Id);
         b.HasOne<Document>().WithMany().HasForeignKey(x => x.DocumentId).OnDelete(DeleteBehavior.Cascade);
-        b.HasIndex(x => new { x.DocumentId, x.Ordinal }).IsUnique();
+        // Old revisions of a document's chunks are kept for pinned versions, so the ordinal is unique per revision.
+        b.HasIndex(x => new { x.DocumentId, x.AddedInVersion, x.Ordinal }).IsUnique();
         b.Property(x => x.Heading).HasMaxLength(512);
         b.Property(x => x.Anchor).HasMaxLength(256);
         b.Property(x => x.Text).HasMaxLength(Chunk.MaxTextLength);
         b.Property(x => x.ContentHash).HasMaxLength(64).IsFixedLength();
+        b.Property(x => x.EmbeddingModel).HasMaxLength(64);
+    }
+}
+
+internal sealed class ChunkTermConfiguration : IEntityTypeConfiguration<ChunkTerm>
+{
+    public void Configure(EntityTypeBuilder<ChunkTerm> b)
+    {
+        b.HasKey(x => new { x.ChunkId, x.Term });
+        b.HasOne<Chunk>().WithMany().HasForeignKey(x => x.ChunkId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.Term).HasMaxLength(ChunkTerm.MaxTermLength);
+        // The BM25 query looks postings up by term.
+        b.HasIndex(x => x.Term);
     }
 }

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using SupportSlm.Channels.DirectLine;
+using SupportSlm.Channels.Hosting;
+using SupportSlm.Channels.Protocol;
+
+namespace SupportSlm.Channels.ScaleOut;
+
+/// <summary>
+/// Redis pub/sub between instances (Channels:Redis): a reply stored by instance A wakes the WebSocket streams that
+/// instance B holds for the conversation at once, and typing reaches them too. Signals carry no state (streams read
+/// the shared database after their watermark), so a lost message only delays delivery until the stream's rescan.
+/// </summary>
+internal sealed class RedisBackplane(DirectLineHub hub, IOptions<ChannelsOptions> options, ILogger<RedisBackplane> logger)
+    : IHostedService, IAsyncDisposable
+{
+    public static readonly RedisChannel Channel = RedisChannel.Literal("supportslm:directline");
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private ConnectionMultiplexer? _redis;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Redis is not { Length: > 0 } configuration) return;
+        var config = ConfigurationOptions.Parse(configuration);
+        // Start even when Redis is down: streams fall back to rescanning, and the multiplexer keeps reconnecting.
+        config.AbortOnConnectFail = false;
+        _redis = await ConnectionMultiplexer.ConnectAsync(config);
+        if (!_redis.IsConnected)
+            logger.LogWarning("Redis at {Endpoints} is not reachable; Direct Line streams on other instances see replies only at their next rescan until it is.",
+                string.Join(", ", config.EndPoints));
+        var subscriber = _redis.GetSubscriber();
+        await subscriber.SubscribeAsync(Channel, (_, message) => Receive(message));
+        hub.Forward = (conversationId, ephemeral) => subscriber.Publish(Channel,
+            JsonSerializer.Serialize(new Signal(_instance, conversationId, ephemeral), ProtocolJson.Options), CommandFlags.FireAndForget);
+    }
+
+    private void Receive(RedisValue message)
+    {
+        Signal? signal;
+        try { signal = JsonSerializer.Deserialize<Signal>(message.ToString(), ProtocolJson.Options); }
+        catch (JsonException e)
+        {
+            logger.LogWarning(e, "Ignored a malformed message on Redis channel {Channel}.", Channel);
+            return;
+        }
+        if (signal is null || signal.Instance == _instance || string.IsNullOrEmpty(signal.Conversation)) return;
+        hub.Deliver(signal.Conversation, signal.Activity);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        hub.Forward = null;
+        if (_redis is not null) await _redis.GetSubscriber().UnsubscribeAsync(Channel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis is not null) await _redis.DisposeAsync();
+    }
+
+    /// <summary>Which instance sent it (so it ignores its own), the conversation, and an ephemeral activity or null ("read the store").</summary>
+    private sealed record Signal(
+        [property: JsonPropertyName("i")] string Instance,
+        [property: JsonPropertyName("c")] string Conversation,
+        [property: JsonPropertyName("a")] Activity? Activity);
+}

@@ -1,0 +1,109 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace SupportSlm.Migrations.SqlServer.Migrations
+{
+    /// <inheritdoc />
+    public partial class KnowledgeRetrieval : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Chunks_DocumentId_Ordinal",
+                table: "Chunks");
+
+            migrationBuilder.AddColumn<int>(
+                name: "AddedInVersion",
+                table: "Chunks",
+                type: "int",
+                nullable: false,
+                defaultValue: 1);
+
+            migrationBuilder.AddColumn<string>(
+                name: "EmbeddingModel",
+                table: "Chunks",
+                type: "nvarchar(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "LexicalLength",
+                table: "Chunks",
+                type: "int",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<int>(
+                name: "RemovedInVersion",
+                table: "Chunks",
+                type: "int",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "ChunkTerms",
+                columns: table => new
+                {
+                    ChunkId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Term = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Frequency = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChunkTerms", x => new { x.ChunkId, x.Term });
+                    table.ForeignKey(
+                        name: "FK_ChunkTerms_Chunks_ChunkId",
+                        column: x => x.ChunkId,
+                        principalTable: "Chunks",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chunks_DocumentId_AddedInVersion_Ordinal",
+                table: "Chunks",
+                columns: new[] { "DocumentId", "AddedInVersion", "Ordinal" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChunkTerms_Term",
+                table: "ChunkTerms",
+                column: "Term");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ChunkTerms");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Chunks_DocumentId_AddedInVersion_Ordinal",
+                table: "Chunks");
+
+            migrationBuilder.DropColumn(
+                name: "AddedInVersion",
+                table: "Chunks");
+
+            migrationBuilder.DropColumn(
+                name: "EmbeddingModel",
+                table: "Chunks");
+
+            migrationBuilder.DropColumn(
+                name: "LexicalLength",
+                table: "Chunks");
+
+            migrationBuilder.DropColumn(
+                name: "RemovedInVersion",
+                table: "Chunks");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chunks_DocumentId_Ordinal",
+                table: "Chunks",
+                columns: new[] { "DocumentId", "Ordinal" },
+                unique: true);
+        }
+    }
+}

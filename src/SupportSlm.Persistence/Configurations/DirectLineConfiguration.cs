@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SupportSlm.Domain.Channels;
+
+namespace SupportSlm.Persistence.Configurations;
+
+internal sealed class DirectLineConversationConfiguration : IEntityTypeConfiguration<DirectLineConversation>
+{
+    public void Configure(EntityTypeBuilder<DirectLineConversation> b)
+    {
+        b.ToTable("DirectLineConversations");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasMaxLength(DirectLineConversation.MaxIdLength);
+        b.Property(x => x.BotName).HasMaxLength(64);
+        b.Property(x => x.UserId).HasMaxLength(256);
+        b.Property(x => x.UserName).HasMaxLength(256);
+    }
+}
+
+internal sealed class DirectLineActivityConfiguration : IEntityTypeConfiguration<DirectLineActivity>
+{
+    public void Configure(EntityTypeBuilder<DirectLineActivity> b)
+    {
+        b.ToTable("DirectLineActivities");
+        b.HasKey(x => x.Sequence);
+        b.Property(x => x.Sequence).ValueGeneratedOnAdd();
+        b.Property(x => x.ConversationId).HasMaxLength(DirectLineConversation.MaxIdLength);
+        b.HasOne<DirectLineConversation>().WithMany().HasForeignKey(x => x.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        // Every poll and stream read is "this conversation after this watermark": one index seek.
+        b.HasIndex(x => new { x.ConversationId, x.Sequence });
+        b.Property(x => x.Json).HasMaxLength(DirectLineActivity.MaxJsonLength);
+    }
+}

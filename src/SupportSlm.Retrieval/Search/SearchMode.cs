@@ -1,0 +1,11 @@
+namespace SupportSlm.Retrieval.Search;
+
+public enum SearchMode
+{
+    /// <summary>BM25 only.</summary>
+    Lexical,
+    /// <summary>Embedding cosine only.</summary>
+    Dense,
+    /// <summary>Both, fused by reciprocal rank (the default).</summary>
+    Hybrid,
+}

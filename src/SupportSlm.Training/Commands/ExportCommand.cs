@@ -1,0 +1,57 @@
+using SupportSlm.Training.Export;
+using SupportSlm.Training.Import;
+using SupportSlm.Training.IO;
+
+namespace SupportSlm.Training.Commands;
+
+/// <summary>Options of `supportslm export`.</summary>
+/// <param name="Bits">32 (float weights), 8 (--int8) or 4: MatMulNBits weight-only quantization of the decoder's linear layers.</param>
+/// <param name="SeparateAdapter">For a LoRA checkpoint: export the base with LoRA inputs plus adapter.onnx_adapter instead of merging.</param>
+/// <param name="TokenizerPath">llama2.c tokenizer to place beside the model; default tokenizer.bin / tok{vocab}.bin next to the checkpoint.</param>
+public sealed record ExportOptions(int Bits = 32, int BlockSize = 32, bool SeparateAdapter = false, string? TokenizerPath = null);
+
+/// <summary>
+/// `supportslm export --checkpoint &lt;checkpoint|llama2.c .bin|HF folder&gt; --out models/foo [--int8 | --bits 8|4] [--block-size 32]
+/// [--adapter] [--tokenizer tok.bin]`: writes model.onnx, config.json, generation_config.json, tokenizer.bin (and
+/// adapter.onnx_adapter with --adapter). See <see cref="OnnxModelFolder"/>.
+/// </summary>
+public static class ExportCommand
+{
+    public static Task<int> RunAsync(string checkpointPath, string outFolder, ExportOptions options, TextWriter output, TextWriter error) =>
+        CommandRunner.Run(error, () =>
+        {
+            var result = Export(checkpointPath, outFolder, options);
+            foreach (var file in result.Files) output.WriteLine($"wrote {file} ({new FileInfo(file).Length:N0} bytes)");
+            output.WriteLine($"exported in {result.Elapsed.TotalSeconds:F2} s");
+        });
+
+    public static ExportResult Export(string checkpointPath, string outFolder, ExportOptions options)
+    {
+        LlamaModel<float> model;
+        LoraAdapter<float>? adapter = null;
+        if (options.SeparateAdapter)
+        {
+            if (!Checkpoint.IsCheckpoint(checkpointPath))
+                throw new TrainingException($"--adapter needs a LoRA checkpoint written by `supportslm finetune`; {checkpointPath} is not one.");
+            var checkpoint = Checkpoint.Load(checkpointPath);
+            if (checkpoint.Lora is null)
+                throw new TrainingException($"{checkpointPath} holds no LoRA adapter; export it without --adapter (or fine-tune with a \"lora\" section first).");
+            model = checkpoint.CreateModel();
+            adapter = new LoraAdapter<float>(checkpoint.Config, checkpoint.Lora, checkpoint.AdapterWeights);
+        }
+        else
+        {
+            model = ModelLoader.Load(checkpointPath);
+        }
+        string tokenizer = options.TokenizerPath ?? SampleCommand.FindTokenizer(checkpointPath, model.Config.VocabSize);
+        Llama2cTokenizer.Load(tokenizer, model.Config.VocabSize);   // refuses a tokenizer whose vocabulary differs from the model's
+        try
+        {
+            return OnnxModelFolder.Write(model, outFolder, new OnnxExportOptions(options.Bits, options.BlockSize), adapter, tokenizer);
+        }
+        catch (Onnx.OnnxRuntimeException ex)
+        {
+            throw new TrainingException($"Export to {outFolder} failed: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using SupportSlm.Finetune.Commands;
+using SupportSlm.Training;
+
+namespace SupportSlm.Finetune.Tests;
+
+public sealed class RecipeTests
+{
+    private static string Config(string name) => Path.Combine(FinetunePaths.Root, "finetune", "configs", name);
+
+    [Fact]
+    public void The_shipped_recipes_load_and_chain_stage_to_stage()
+    {
+        var base_ = TrainConfig.Load(Config("shipped-base.json"));
+        var grounded = TrainConfig.Load(Config("shipped-grounded.json"));
+        var lora = TrainConfig.Load(Config("shipped-domain-lora.json"));
+
+        Assert.Equal(4096, base_.Model!.VocabSize);
+        Assert.Equal(Path.Combine(base_.OutputDir, Trainer.CheckpointFile), grounded.InitFrom);
+        Assert.Equal(Path.Combine(grounded.OutputDir, Trainer.CheckpointFile), lora.InitFrom);
+        Assert.NotNull(lora.Lora);
+        Assert.Null(grounded.Lora);
+        // A whole grounded example (≤ 2,400 characters, ~3.5 characters a token for a 4k BPE) fits one window and the model.
+        Assert.True(grounded.SeqLen >= 2_400 / 3.5 && grounded.SeqLen <= base_.Model.MaxSeqLen);
+        Assert.All([base_, grounded, lora], c => Assert.StartsWith("finetune/runs/", c.OutputDir));
+    }
+
+    [Fact]
+    public void The_readme_names_only_verbs_that_exist()
+    {
+        var readme = File.ReadAllText(Path.Combine(FinetunePaths.Root, "finetune", "README.md"));
+        var verbs = FinetuneCommand.Create().Subcommands.Select(c => c.Name).ToList();
+        Assert.Equal(["grounded-qa", "pretrain-corpus", "shards"], verbs.Order());
+        foreach (var verb in verbs) Assert.Contains($"supportslm finetune-data {verb}", readme);
+        foreach (var config in Directory.GetFiles(Path.Combine(FinetunePaths.Root, "finetune", "configs"), "shipped-*.json"))
+            Assert.Contains($"finetune/configs/{Path.GetFileName(config)}", readme);
+    }
+}
