@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace SupportSlm.Cli.Verbs;
+namespace SupportSlm.Persistence.CommandLine;
 
 /// <summary>Plain one-line logs to the CLI's error stream, so stdout stays clean for machine-readable output.</summary>
-internal sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvider
+public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvider
 {
     public ILogger CreateLogger(string categoryName) => new Logger(writer);
 
