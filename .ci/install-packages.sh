@@ -7,6 +7,7 @@ need libicu72     # SqlClient and culture-aware text need ICU
 need sqlite3      # inspecting the embedded database by hand
 need chromium     # Playwright browser tests (Web Chat widget, admin portal)
 need libopenblas-dev  # the trainer's matrix multiplications (libopenblas.so)
+need nginx        # infra/validate.sh checks the compose load balancer's config with nginx -t
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${packages[*]} — install them with: sudo apt-get install ${packages[*]}" >&2

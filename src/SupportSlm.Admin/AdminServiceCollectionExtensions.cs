@@ -36,6 +36,7 @@ public static class AdminServiceCollectionExtensions
         services.AddRadzenComponents();
 
         services.AddAdminIdentity();
+        services.AddSharedKeyRing();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.ConfigureApplicationCookie(ConfigureCookie);
         services.AddAuthorization(o =>

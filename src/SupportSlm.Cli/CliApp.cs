@@ -25,6 +25,8 @@ public static class CliApp
             FinetuneCommand.Create(),
             InferenceCommand.Create(),
             BenchVerb.Create(),
+            ChatVerb.Create(),
+            EvalVerb.Create(),
         };
         foreach (var verb in TrainingVerbs.Create()) root.Add(verb);
         return root;

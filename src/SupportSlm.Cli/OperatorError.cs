@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SupportSlm.Domain;
+using SupportSlm.Evaluation;
 using SupportSlm.Persistence;
 using SupportSlm.Finetune;
 using SupportSlm.Inference;
@@ -20,7 +21,7 @@ internal static class OperatorError
     {
         OptionsValidationException v => string.Join(" ", v.Failures),
         PersistenceException or DomainException or RetrievalException or SentimentException or TokenizerException
-            or InferenceException or OrchestrationException or TrainingException or FinetuneException => e.Message,
+            or InferenceException or OrchestrationException or TrainingException or FinetuneException or EvaluationException => e.Message,
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
         _ => null,
     };

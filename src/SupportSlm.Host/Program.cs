@@ -1,5 +1,7 @@
 using SupportSlm.Admin;
+using SupportSlm.Channels.Hosting;
 using SupportSlm.Host;
+using SupportSlm.Orchestration.Hosting;
 using SupportSlm.Persistence;
 using SupportSlm.Retrieval;
 using SupportSlm.Sentiment;
@@ -12,12 +14,20 @@ builder.Services.AddPersistence(builder.Configuration);
 builder.Services.AddMigrateOnStartup();
 builder.Services.AddRetrieval(builder.Configuration);
 builder.Services.AddSentiment(builder.Configuration);
+builder.AddLanguageModel();
+builder.Services.AddOrchestration(builder.Configuration);
+builder.Services.AddDefaultBot(builder.Configuration);
+builder.Services.AddChannels(builder.Configuration);
+builder.Services.AddAgentReplies();
 builder.Services.AddAdmin(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseHostDefaults();
+app.UseChannels();
 app.MapHealthEndpoints();
+app.MapHomePage();
+app.MapChannels();
 app.MapAdmin();
 
 return await app.RunReportingStartupErrorsAsync();

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
+using SupportSlm.Channels;
+using SupportSlm.Inference;
 using SupportSlm.Persistence;
+using SupportSlm.Retrieval;
 
 namespace SupportSlm.Host;
 
@@ -27,6 +30,9 @@ internal static class StartupErrors
     {
         OptionsValidationException v => string.Join(" ", v.Failures),
         PersistenceException p => p.Message,
+        InferenceException i => $"{i.Message} Rebuild the model folder with `{LanguageModel.RebuildCommand}` or fix {LanguageModel.ModelPathKey}.",
+        RetrievalException r => r.Message,
+        ChannelsException c => c.Message,
         IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
             $"{io.Message} Choose another address with --urls or the ASPNETCORE_URLS setting.",
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),

@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SupportSlm.Domain.Models;
 using SupportSlm.Inference.Adapters;
 using SupportSlm.Inference.Chat;
 using SupportSlm.Inference.Embeddings;
@@ -31,7 +32,7 @@ public static class InferenceServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<InferenceOptions>>().Value;
             return ModelHost.Load(o.ModelPath, new ModelHostOptions { IntraOpThreads = o.IntraOpThreads });
         });
-        services.AddSingleton(sp => AdapterRegistry.FromFolder(sp.GetRequiredService<IOptions<InferenceOptions>>().Value.AdaptersPath));
+        services.AddSingleton(sp => AdapterRegistry.FromFolder(sp.GetRequiredService<IOptions<InferenceOptions>>().Value.AdaptersPath, sp.GetService<IAdapterFileLocator>()));
         services.AddSingleton(sp => LoadTokenizer(sp.GetRequiredService<ModelHost>().Folder));
         services.AddSingleton(sp =>
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SupportSlm.Domain.Bots;
 using SupportSlm.Domain.Channels;
 using SupportSlm.Domain.Conversations;
+using SupportSlm.Domain.Models;
 using SupportSlm.Persistence.Identity;
 
 namespace SupportSlm.Persistence;
@@ -24,6 +25,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<IBotCatalog, BotCatalog>();
         services.AddSingleton<IDirectLineStore, DirectLineStore>();
         services.AddSingleton<IConversationStore, ConversationStore>();
+        services.AddSingleton<IAdapterFileLocator, DatabaseAdapterLocator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;
     }

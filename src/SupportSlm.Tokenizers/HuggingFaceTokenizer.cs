@@ -8,7 +8,7 @@ namespace SupportSlm.Tokenizers;
 /// A Hugging Face tokenizer.json pipeline (added tokens → normalizer → pre-tokenizer → model → post-processor, and the
 /// decoder), behaving like the Hugging Face JS tokenizers (@huggingface/tokenizers, used by transformers.js).
 /// </summary>
-public sealed class HuggingFaceTokenizer : ITokenizer
+public sealed partial class HuggingFaceTokenizer : ITokenizer
 {
     private readonly Normalizer? _normalizer;
     private readonly PreTokenizer? _preTokenizer;

@@ -11,9 +11,10 @@ public sealed record TrainResult(IReadOnlyList<double> Losses, double? EvalLoss,
 
 /// <summary>
 /// The training loop: masked cross-entropy (or distillation), gradient accumulation, global-norm clipping, AdamW with
-/// warmup + cosine, periodic eval and checkpoints, a JSONL log. Determinism: batch windows and dropout masks are pure
-/// functions of (seed, step, micro-step, row), and every kernel reduces in a fixed order, so a run resumed from a
-/// checkpoint replays the uninterrupted run bit for bit.
+/// warmup + cosine, periodic eval and checkpoints, a JSONL log. Batches: random windows for pre-training shards; for chat
+/// shards (with a loss mask) rows aligned to example starts (<see cref="ExampleRows"/>). Determinism: batch rows and
+/// dropout masks are pure functions of (seed, step, micro-step, row), and every kernel reduces in a fixed order, so a
+/// run resumed from a checkpoint replays the uninterrupted run bit for bit.
 /// </summary>
 public sealed class Trainer
 {
@@ -41,8 +42,8 @@ public sealed class Trainer
     {
         var train = TokenShard.Load(_cfg.TrainShard);
         var eval = _cfg.EvalShard is null ? null : TokenShard.Load(_cfg.EvalShard);
-        train.RequireWindows(_cfg.SeqLen, _cfg.TrainShard);
-        eval?.RequireWindows(_cfg.SeqLen, _cfg.EvalShard!);
+        var trainRows = RowsOrWindows(train, _cfg.SeqLen, _cfg.Seed, _cfg.TrainShard);
+        if (eval is not null) RowsOrWindows(eval, _cfg.SeqLen, null, _cfg.EvalShard!);
 
         var (model, adapter, optimizer, state) = resume ? Resume() : Start();
         if (train.VocabSize != model.Config.VocabSize || (eval is not null && eval.VocabSize != model.Config.VocabSize))
@@ -72,7 +73,7 @@ public sealed class Trainer
             double loss = 0;
             for (int micro = 0; micro < _cfg.GradAccumSteps; micro++)
             {
-                FillBatch(train, step, micro, inputs, targets);
+                FillBatch(train, trainRows, step, micro, inputs, targets);
                 if (adapter is not null) adapter.DropoutSeed = DeterministicRandom.Hash(_cfg.Seed, (ulong)step, (ulong)micro, 0xD5);
                 var logits = model.Forward(inputs, b, t);
                 loss += teacher is null
@@ -116,13 +117,17 @@ public sealed class Trainer
         return new TrainResult(losses, evalLoss, CheckpointPath);
     }
 
-    /// <summary>Token-weighted mean masked cross-entropy over evenly spaced windows of the shard (dropout off).</summary>
+    /// <summary>
+    /// Token-weighted mean masked cross-entropy (dropout off) over evenly spaced windows of a pre-training shard, or
+    /// evenly spaced example-aligned rows (packed in shard order) of a chat shard.
+    /// </summary>
     public static double Evaluate(LlamaModel<float> model, LoraAdapter<float>? adapter, TokenShard shard, int batch, int seqLen, int batches)
     {
+        var rows = RowsOrWindows(shard, seqLen, null, "evaluation data");
         if (adapter is not null) adapter.Training = false;
         var inputs = new int[batch * seqLen];
         var targets = new int[batch * seqLen];
-        long windows = shard.WindowCount(seqLen);
+        long windows = rows?.RowCount ?? shard.WindowCount(seqLen);
         int total = batch * batches;
         double sum = 0;
         long count = 0;
@@ -131,7 +136,8 @@ public sealed class Trainer
             for (int r = 0; r < batch; r++)
             {
                 long start = (long)(i * batch + r) * windows / total;
-                shard.FillRow(start, seqLen, inputs.AsSpan(r * seqLen, seqLen), targets.AsSpan(r * seqLen, seqLen));
+                if (rows is not null) rows.FillRow((int)start, inputs.AsSpan(r * seqLen, seqLen), targets.AsSpan(r * seqLen, seqLen));
+                else shard.FillRow(start, seqLen, inputs.AsSpan(r * seqLen, seqLen), targets.AsSpan(r * seqLen, seqLen));
             }
             int n = targets.Count(x => x >= 0);
             if (n == 0) continue;
@@ -143,11 +149,30 @@ public sealed class Trainer
         return sum / count;
     }
 
-    private void FillBatch(TokenShard shard, long step, int micro, int[] inputs, int[] targets)
+    /// <summary>Example-aligned rows for a chat shard (validated); null for a pre-training shard, after checking it holds a window.</summary>
+    internal static ExampleRows? RowsOrWindows(TokenShard shard, int seqLen, ulong? seed, string path)
+    {
+        if (shard.Mask is not null)
+        {
+            var rows = new ExampleRows(shard, seqLen, seed, path);
+            if (rows.RowCount == 0) throw new TrainingException($"{path} holds no examples.");
+            return rows;
+        }
+        shard.RequireWindows(seqLen, path);
+        return null;
+    }
+
+    private void FillBatch(TokenShard shard, ExampleRows? rows, long step, int micro, int[] inputs, int[] targets)
     {
         long windows = shard.WindowCount(_cfg.SeqLen);
         for (int r = 0; r < _cfg.BatchSize; r++)
         {
+            if (rows is not null)
+            {
+                long globalRow = (step * _cfg.GradAccumSteps + micro) * _cfg.BatchSize + r;
+                rows.FillRow(rows.RowForGlobalIndex(globalRow), inputs.AsSpan(r * _cfg.SeqLen, _cfg.SeqLen), targets.AsSpan(r * _cfg.SeqLen, _cfg.SeqLen));
+                continue;
+            }
             long start = (long)(DeterministicRandom.Hash(_cfg.Seed, (ulong)step, (ulong)micro, (ulong)r) % (ulong)windows);
             shard.FillRow(start, _cfg.SeqLen, inputs.AsSpan(r * _cfg.SeqLen, _cfg.SeqLen), targets.AsSpan(r * _cfg.SeqLen, _cfg.SeqLen));
         }

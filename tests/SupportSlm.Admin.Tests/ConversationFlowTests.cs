@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Playwright;
 using SupportSlm.Admin.Conversations;
 using SupportSlm.Admin.Security;
@@ -90,7 +91,7 @@ public sealed class ConversationFlowTests(Browser browser)
     [Fact]
     public async Task Without_a_channel_implementation_replying_shows_not_configured_and_a_failed_delivery_records_nothing()
     {
-        await using var host = new AdminHost();
+        await using var host = new AdminHost(services: s => s.RemoveAll<IAgentReplyDelivery>());
         var baseAddress = host.StartKestrel();
         var (_, bot) = await Seed.BotAsync(host);
         var conversation = await Seed.ConversationAsync(host, bot);

@@ -34,6 +34,33 @@ public sealed class UsersVerbTests
         Assert.Equal([AdminRoles.Admin], await users.GetRolesAsync(user));
     }
 
+    [Fact]
+    public async Task Users_add_reads_the_database_from_the_hosts_settings_file()
+    {
+        await using var host = new AdminHost();
+        Directory.CreateDirectory(host.DataDirectory);
+        var settings = Path.Combine(host.DataDirectory, "appsettings.json");
+        await File.WriteAllTextAsync(settings, $$"""{ "Persistence": { "DataDirectory": {{System.Text.Json.JsonSerializer.Serialize(host.DataDirectory)}} } }""");
+
+        var (exit, _, error) = await RunAsync("users", "add", "--email", "ops@example.test", "--password", AdminHost.Password,
+            "--role", "Supervisor", "--settings", settings);
+
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        using var scope = host.Services.CreateScope();
+        Assert.NotNull(await scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>().FindByEmailAsync("ops@example.test"));
+    }
+
+    [Fact]
+    public async Task Users_add_names_a_missing_settings_file()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.json");
+        var (exit, _, error) = await RunAsync("users", "add", "--email", "x@example.test", "--password", AdminHost.Password,
+            "--role", "Agent", "--settings", missing);
+        Assert.Equal(UsersVerb.FailureExitCode, exit);
+        Assert.Equal($"error: The settings file '{missing}' does not exist; pass the path of an appsettings.json with --settings.", error.Trim());
+    }
+
     [Theory]
     [InlineData("Owner", AdminHost.Password, "Unknown role 'Owner'; use one of: Admin, Supervisor, Agent.")]
     [InlineData("Agent", "short", "Passwords must be at least 6 characters.")]

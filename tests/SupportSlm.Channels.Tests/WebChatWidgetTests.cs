@@ -42,7 +42,8 @@ public sealed class WebChatWidgetTests : IAsyncLifetime
         await input.PressAsync("Enter");
 
         var answer = page.GetByText(ScriptedTurnProcessor.AnswerText, new PageGetByTextOptions { Exact = false });
-        await answer.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+        // Generous: CI runs several browser suites at once on two cores, and polling adds its interval to every reply.
+        await answer.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
         await page.GetByText(ScriptedTurnProcessor.SourceTitle).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 5_000 });
         Assert.Equal(0, await page.GetByText("Send failed").CountAsync()); // the echo was matched
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SupportSlm.Domain.Knowledge;
 using SupportSlm.Finetune.Grounded;
 using SupportSlm.Finetune.Sources;
 
@@ -18,7 +19,7 @@ public sealed partial class GroundedQaTests(GroundedQaFixture fixture)
         Assert.True(All.Count > 500, $"only {All.Count} examples");
         foreach (var e in All)
         {
-            Assert.StartsWith("<|im_start|>system\nYou are the customer support assistant of Northwind Outfitters.\n\n" + ChatMl.GroundingRules + "\n\nPassages:\n[1] ", e.Prompt);
+            Assert.StartsWith("<|im_start|>system\nYou are the customer support assistant of Northwind Outfitters.\n\n" + GroundedPrompt.GroundingRules + "\n\nPassages:\n[1] ", e.Prompt);
             Assert.Contains("<|im_end|>\n<|im_start|>user\n", e.Prompt);
             Assert.InRange(Regex.Count(e.Prompt, Regex.Escape("<|im_start|>user\n")), 1, 2);
             Assert.EndsWith("<|im_end|>\n<|im_start|>assistant\n", e.Prompt);

@@ -1,4 +1,5 @@
 using SupportSlm.Finetune.Corpus;
+using SupportSlm.Finetune.Grounded;
 using SupportSlm.Finetune.Sources;
 
 namespace SupportSlm.Finetune.Tests;
@@ -31,6 +32,42 @@ public sealed class PretrainCorpusTests
         var userTurns = all.Where(d => d.StartsWith("<|im_start|>user\n", StringComparison.Ordinal))
             .Select(d => d["<|im_start|>user\n".Length..d.IndexOf("<|im_end|>", StringComparison.Ordinal)]).ToHashSet();
         Assert.DoesNotContain(dev, r => userTurns.Contains(r.Instruction));
+    }
+
+    [Fact]
+    public void Articles_and_grounded_examples_join_the_corpus_whole_without_front_matter()
+    {
+        var dir = TestData.TempFolder();
+        try
+        {
+            var grounded = Path.Combine(dir, "grounded.jsonl");
+            GroundedQaFile.Write(grounded, [new GroundedExample("g1", GroundedExample.Answer, "test", "Where is my order?", 1, ["a"],
+                ChatMl.Prompt("system text", "Where is my order?"), ChatMl.Reply("It ships in 2 days [1]."))]);
+            var corpus = new PretrainCorpusBuilder(new PretrainCorpusOptions
+            {
+                SharedData = FinetunePaths.SharedData,
+                CompanyFile = FinetunePaths.Company,
+                TinyStoriesChars = 0,
+                Bitext = false,
+                Dialogues = false,
+                ArticlesFolder = FinetunePaths.Articles,
+                GroundedQaFile = grounded,
+                EvalFraction = 0,
+            }).Build();
+            Assert.Equal(Directory.GetFiles(FinetunePaths.Articles, "*.md").Length, corpus.DocumentsBySource["articles"]);
+            Assert.Equal(1, corpus.DocumentsBySource["grounded-qa"]);
+            Assert.Contains(ChatMl.Prompt("system text", "Where is my order?") + "It ships in 2 days [1].<|im_end|>", corpus.Train);
+            Assert.All(corpus.Train, d => Assert.False(d.StartsWith("---", StringComparison.Ordinal), d[..Math.Min(80, d.Length)]));
+            Assert.DoesNotContain(corpus.Train, d => d.Contains("\nupdated:", StringComparison.Ordinal));
+            Assert.Throws<FinetuneException>(() => new PretrainCorpusBuilder(new PretrainCorpusOptions
+            {
+                SharedData = FinetunePaths.SharedData, CompanyFile = FinetunePaths.Company, ArticlesFolder = Path.Combine(dir, "missing"),
+            }).Build());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -100,6 +100,41 @@ public sealed class AdapterTests : IDisposable
         Assert.Contains("OnnxAdapterFile.Save", broken.Message);
     }
 
+    [Fact]
+    public async Task An_adapter_registered_after_start_is_located_and_loaded_on_its_first_request()
+    {
+        using var host = ModelHost.Load(folder);
+        var key = Guid.NewGuid().ToString("D");
+        var locator = new DictionaryLocator(new() { [key] = Path.Combine(folder, "adapters", "support.onnx_adapter") });
+        using var registry = new AdapterRegistry(locator);
+        using var worker = new InferenceWorker(host, null, adapters: registry);
+        var sampling = new Sampling.SamplingOptions { MaxTokens = 5 };
+        Assert.Empty(registry.Names);
+
+        var result = await worker.GenerateAsync(new GenerationRequest([1]) { Sampling = sampling, Adapter = key });
+        Assert.Equal(Greedy(1, merged: true), result.Tokens);
+        Assert.Equal([key], registry.Names);
+        Assert.Equal(1, locator.Lookups);
+
+        await worker.GenerateAsync(new GenerationRequest([1]) { Sampling = sampling, Adapter = key });
+        Assert.Equal(1, locator.Lookups); // loaded once, then served from the registry
+
+        var unknown = await Assert.ThrowsAsync<InferenceException>(() =>
+            worker.GenerateAsync(new GenerationRequest([1]) { Sampling = sampling, Adapter = Guid.NewGuid().ToString("D") }));
+        Assert.Equal(InferenceError.InvalidAdapter, unknown.Error);
+    }
+
+    private sealed class DictionaryLocator(Dictionary<string, string> files) : Domain.Models.IAdapterFileLocator
+    {
+        public int Lookups { get; private set; }
+
+        public string? Locate(string adapterKey)
+        {
+            Lookups++;
+            return files.GetValueOrDefault(adapterKey);
+        }
+    }
+
     /// <summary>The greedy chain: each token depends only on the previous one in this graph.</summary>
     private int[] Greedy(int start, bool merged)
     {

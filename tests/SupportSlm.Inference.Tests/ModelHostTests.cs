@@ -51,6 +51,56 @@ public sealed class ModelHostTests : IDisposable
     }
 
     [Fact]
+    public void Decode_steps_copy_no_cache_bytes_only_joining_and_leaving_do()
+    {
+        using var host = ModelHost.Load(TestPaths.TinyGpt2);
+        using var reference = ModelHost.Load(TestPaths.TinyGpt2);
+        var perToken = host.Io.BytesPerToken;
+        int[][] prompts = [[5, 17, 300], [42], [7, 8, 9, 10, 11, 12, 13], [999, 1]];
+        var batched = prompts.Select(_ => host.CreateCache()).ToArray();
+        var single = prompts.Select(_ => reference.CreateCache()).ToArray();
+        var logits = host.Forward(prompts.Select((p, r) => new ForwardRow(batched[r], p)).ToArray());
+        var expected = prompts.Select((p, r) => reference.Forward([new ForwardRow(single[r], p)])[0]).ToArray();
+        // unequal prompts are left-padded inside the new positions, so they are written to each row's own storage
+        Assert.Equal(prompts.Sum(p => p.Length) * perToken, host.KvBytesCopied);
+
+        long Step(int[] rows)
+        {
+            var before = host.KvBytesCopied;
+            var next = rows.Select(r => Array.IndexOf(expected[r], expected[r].Max())).ToArray();
+            var got = host.Forward(rows.Select((r, i) => new ForwardRow(batched[r], [next[i]])).ToArray());
+            for (var i = 0; i < rows.Length; i++)
+            {
+                expected[rows[i]] = reference.Forward([new ForwardRow(single[rows[i]], [next[i]])])[0];
+                AssertClose(expected[rows[i]], got[i], $"row {rows[i]} at length {batched[rows[i]].Length}");
+            }
+
+            return host.KvBytesCopied - before;
+        }
+
+        // the first batched step packs every row once; then the presents are fed back as they are
+        Assert.Equal(batched.Sum(c => c.Length) * perToken, Step([0, 1, 2, 3]));
+        for (var step = 0; step < 12; step++)
+        {
+            Assert.Equal(0, Step([0, 1, 2, 3]));
+        }
+
+        // row 1 leaves: its positions are copied out once; the other rows are repacked once, then copy nothing again
+        var copiedBefore = host.KvBytesCopied;
+        batched[1].Detach();
+        Assert.Equal(batched[1].Length * perToken, host.KvBytesCopied - copiedBefore);
+        Assert.Equal(new[] { 0, 2, 3 }.Sum(r => batched[r].Length) * perToken, Step([0, 2, 3]));
+        Assert.Equal(batched[1].Length * perToken, Step([1]));
+        for (var step = 0; step < 6; step++)
+        {
+            Assert.Equal(0, Step([0, 2, 3]));
+            Assert.Equal(0, Step([1]));
+        }
+
+        Assert.Equal(single.Select(c => c.Length), batched.Select(c => c.Length));
+    }
+
+    [Fact]
     public void Context_overflow_and_unknown_ids_are_refused_before_running()
     {
         using var host = ModelHost.Load(TestPaths.TinyGpt2);

@@ -10,6 +10,9 @@ internal static class TestPaths
     /// <summary>onnxruntime-genai's tiny random GPT-2 (legacy past_N convention, int32 inputs, vocabulary 1000).</summary>
     public static string TinyGpt2 => Path.Combine(SharedData, "onnx-tiny-random-gpt2");
 
+    /// <summary>The shipped model: our trainer's Llama export with its byte-level BPE tokenizer.json and ChatML template.</summary>
+    public static string DefaultModel => Path.Combine(RepoRoot, "models", "default");
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -11,7 +11,7 @@ public sealed class PromptBuilderTests
 {
     private const string BotPrompt = "Be kind and brief.";
     private const string Question = "How long do refunds take?";
-    private static readonly int Fixed = (BotPrompt + "\n\n" + PromptBuilder.GroundingRules + "\n\nPassages:\n").Length + Question.Length;
+    private static readonly int Fixed = (BotPrompt + "\n\n" + GroundedPrompt.GroundingRules + "\n\nPassages:\n").Length + Question.Length;
 
     private static readonly KnowledgeHit Long = FixedRetriever.Passage("Long", new string('x', 2_000), 0.9);
     private static readonly KnowledgeHit Short = FixedRetriever.Passage("Short", "Refunds take 5 business days.", 0.5);

@@ -71,14 +71,14 @@ public sealed class MigrationTests
     }
 
     [Fact]
-    public async Task The_migrator_also_creates_the_portal_identity_tables()
+    public async Task The_migrator_also_creates_the_portal_identity_and_key_ring_tables()
     {
         await using var db = await new SqliteFileDatabase().MigratedAsync();
         await using var connection = new SqliteConnection($"Data Source={db.FilePath}");
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('AspNetUsers', 'AspNetRoles', 'AspNetUserRoles')";
-        Assert.Equal(3L, (long)(await cmd.ExecuteScalarAsync())!);
+        cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('AspNetUsers', 'AspNetRoles', 'AspNetUserRoles', 'DataProtectionKeys')";
+        Assert.Equal(4L, (long)(await cmd.ExecuteScalarAsync())!);
     }
 
     [Fact]

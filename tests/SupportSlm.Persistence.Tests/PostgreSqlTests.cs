@@ -33,7 +33,7 @@ public sealed class PostgreSqlTests
         {
             "Bots", "KnowledgeBases", "Documents", "Chunks", "ChunkTerms", "Conversations", "Messages", "Models", "Adapters",
             "TrainingJobs", "AuditLog", "DirectLineConversations", "DirectLineActivities", "AspNetUsers", "AspNetRoles",
-            "__EFMigrationsHistory",
+            "DataProtectionKeys", "__EFMigrationsHistory",
         }, tables);
         Assert.Empty(await db.Migrator.MigrateAsync());
     }

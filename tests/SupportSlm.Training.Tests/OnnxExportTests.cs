@@ -16,8 +16,7 @@ public class OnnxExportTests
     public void Stories260K_export_matches_the_csharp_forward_for_the_prompt_and_kv_cache_steps()
     {
         var model = Llama2cCheckpoint.Load(TestPaths.Stories260K);
-        var tokenizer = Llama2cTokenizer.Load(TestPaths.Tok512, 512);
-        int[] all = tokenizer.Encode("Once upon a time, there was a little girl named Lily", bos: true, eos: false);
+        int[] all = Tok512.Encode("Once upon a time, there was a little girl named Lily");
         int prompt = all.Length - 4;
         var expected = model.Forward(all, 1, all.Length);
         string folder = Export(model, new OnnxExportOptions());
@@ -42,7 +41,7 @@ public class OnnxExportTests
     public void Greedy_generation_through_onnx_reproduces_the_csharp_story()
     {
         var model = Llama2cCheckpoint.Load(TestPaths.Stories260K);
-        var tokenizer = Llama2cTokenizer.Load(TestPaths.Tok512, 512);
+        var tokenizer = ModelTokenizer.Load(TestPaths.Tok512, 512);
         string folder = Export(model, new OnnxExportOptions());
         string expected = new TextGenerator(model, tokenizer).Generate("", 60);
         string actual = new TextGenerator(model.Config, () => new OnnxKvCacheDecoder(folder), tokenizer).Generate("", 60);
@@ -54,9 +53,9 @@ public class OnnxExportTests
     public void Left_padded_batch_of_two_gives_the_logits_of_unpadded_singles()
     {
         var model = Llama2cCheckpoint.Load(TestPaths.Stories260K);
-        var tokenizer = Llama2cTokenizer.Load(TestPaths.Tok512, 512);
-        int[] shortPrompt = tokenizer.Encode("Lily saw a cat", bos: true, eos: false);
-        int[] longPrompt = tokenizer.Encode("One day, a big dog ran to the park", bos: true, eos: false);
+        var tokenizer = Tok512.Tokenizer;
+        int[] shortPrompt = Tok512.Encode("Lily saw a cat");
+        int[] longPrompt = Tok512.Encode("One day, a big dog ran to the park");
         int pad = longPrompt.Length - shortPrompt.Length;
         Assert.True(pad > 0);
         string folder = Export(model, new OnnxExportOptions());
@@ -72,7 +71,7 @@ public class OnnxExportTests
         AssertClose(longLogits, batchLogits.Slice(seq * 512, seq * 512), "unpadded row");
 
         // one KV-cached step for both rows: 'the' after each prompt
-        int next = tokenizer.Encode("the", bos: false, eos: false)[0];
+        int next = tokenizer.Encode("the")[0];
         using var step = OnnxRunner.Run(session, model.Config, [[next], [next]], [pad, 0], batch);
         var stepLogits = step[0].GetTensorData<float>();
         AssertClose(model.Forward([.. shortPrompt, next], 1, shortPrompt.Length + 1).AsSpan(shortPrompt.Length * 512, 512), stepLogits[..512], "padded row step");
@@ -112,7 +111,7 @@ public class OnnxExportTests
         string adapterFile = Path.Combine(folder, OnnxModelFolder.AdapterFile);
         Assert.Contains(adapterFile, result.Files);
 
-        int[] tokens = Llama2cTokenizer.Load(TestPaths.Tok512, 512).Encode("The dog was happy", bos: true, eos: false);
+        int[] tokens = Tok512.Encode("The dog was happy");
         var merged = ModelLoader.Load(checkpoint);   // base + s·B·A
         var withAdapter = merged.Forward(tokens, 1, tokens.Length).ToArray();
         var baseLogits = model.Forward(tokens, 1, tokens.Length).ToArray();
@@ -134,7 +133,7 @@ public class OnnxExportTests
     public void Quantized_export_runs_the_weights_our_quantizer_simulates(int bits, float tolerance, double maxPerplexityIncrease)
     {
         var model = Llama2cCheckpoint.Load(TestPaths.Stories260K);
-        int[] tokens = Llama2cTokenizer.Load(TestPaths.Tok512, 512).Encode("Once upon a time, there was a little girl named Lily.", bos: true, eos: false);
+        int[] tokens = Tok512.Encode("Once upon a time, there was a little girl named Lily.");
         var simulated = Compression.WeightQuantizer.SimulateQuantization(model, bits, 32).Forward(tokens, 1, tokens.Length).ToArray();
         string folder = Export(model, new OnnxExportOptions(WeightBits: bits));
         Assert.True(new FileInfo(Path.Combine(folder, OnnxModelFolder.ModelFile)).Length <

@@ -23,7 +23,7 @@ public class Stories260KTests
     public void Greedy_sample_from_bos_reproduces_llama2c_documented_output()
     {
         var model = Llama2cCheckpoint.Load(TestPaths.Stories260K);
-        var tokenizer = Llama2cTokenizer.Load(TestPaths.Tok512, model.Config.VocabSize);
+        var tokenizer = ModelTokenizer.Load(TestPaths.Tok512, model.Config.VocabSize);
         string text = new TextGenerator(model, tokenizer).Generate("", maxNewTokens: 60, temperature: 0);
         Assert.StartsWith(Documented, text);
     }
@@ -32,7 +32,7 @@ public class Stories260KTests
     public void Temperature_sampling_is_reproducible_per_seed_and_honours_the_prompt()
     {
         var model = Llama2cCheckpoint.Load(TestPaths.Stories260K);
-        var generator = new TextGenerator(model, Llama2cTokenizer.Load(TestPaths.Tok512, 512));
+        var generator = new TextGenerator(model, ModelTokenizer.Load(TestPaths.Tok512, 512));
         string a = generator.Generate("Lily and Ben", 30, temperature: 1.0, seed: 1);
         Assert.Equal(a, generator.Generate("Lily and Ben", 30, temperature: 1.0, seed: 1));
         Assert.NotEqual(a, generator.Generate("Lily and Ben", 30, temperature: 1.0, seed: 2));
@@ -44,8 +44,7 @@ public class Stories260KTests
     public void Batched_training_forward_agrees_with_kv_cache_decoder()
     {
         var model = Llama2cCheckpoint.Load(TestPaths.Stories260K);
-        var tokenizer = Llama2cTokenizer.Load(TestPaths.Tok512, 512);
-        int[] tokens = tokenizer.Encode("Once upon a time, there was a little girl", bos: true, eos: false);
+        int[] tokens = Tok512.Encode("Once upon a time, there was a little girl");
         var logits = model.Forward(tokens, 1, tokens.Length);
         var decoder = new KvCacheDecoder(model);
         for (int pos = 0; pos < tokens.Length; pos++)
@@ -68,23 +67,27 @@ public class Stories260KTests
     [Fact]
     public void Tokenizer_encodes_like_llama2c_and_round_trips()
     {
-        var tokenizer = Llama2cTokenizer.Load(TestPaths.Tok512, 512);
-        int[] ids = tokenizer.Encode("Once upon a time", bos: true, eos: true);
-        Assert.Equal(Llama2cTokenizer.Bos, ids[0]);
-        Assert.Equal(Llama2cTokenizer.Eos, ids[^1]);
+        var tokenizer = Tok512.Tokenizer;
+        int[] ids = Tok512.Encode("Once upon a time", eos: true);
+        Assert.Equal(Tok512.Bos, ids[0]);
+        Assert.Equal(Tok512.Eos, ids[^1]);
         Assert.True(ids.Length < "Once upon a time".Length, "merges should compress the text");
         Assert.Equal("Once upon a time", tokenizer.Decode(ids[1..^1]).Trim());
         // characters outside the 512-token vocabulary fall back to UTF-8 byte tokens and come back intact
-        Assert.Equal("café ✓", tokenizer.Decode(tokenizer.Encode("café ✓", bos: true, eos: false)[1..]));
+        Assert.Equal("café ✓", tokenizer.Decode(Tok512.Encode("café ✓")[1..]));
     }
 
     [Fact]
     public void Tokenizer_with_a_different_vocabulary_size_is_rejected()
     {
-        var ex = Assert.Throws<TrainingException>(() => Llama2cTokenizer.Load(TestPaths.Tok512, 1024));
-        Assert.Contains("vocabulary", ex.Message);
-        ex = Assert.Throws<TrainingException>(() => Llama2cTokenizer.Load(TestPaths.Tok512, 256));
-        Assert.Contains("vocabulary", ex.Message);
+        var ex = Assert.Throws<TrainingException>(() => ModelTokenizer.LoadLlama2c(TestPaths.Tok512, 1024));
+        Assert.Contains("vocabulary mismatch", ex.Message);
+        ex = Assert.Throws<TrainingException>(() => ModelTokenizer.LoadLlama2c(TestPaths.Tok512, 256));
+        Assert.Contains("vocabulary mismatch", ex.Message);
+        string truncated = Path.Combine(TestPaths.TempDir(), "tok512.bin");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(TestPaths.Tok512)[..1001]);
+        ex = Assert.Throws<TrainingException>(() => ModelTokenizer.LoadLlama2c(truncated, 512));
+        Assert.Contains("truncated", ex.Message);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ internal static class TrainingData
     private static readonly Lazy<(string Train, string Eval)> Stories = new(() =>
     {
         string dir = TestPaths.TempDir();
-        var tokenizer = Llama2cTokenizer.Load(TestPaths.Tok512, 512);
+        var tokenizer = Tok512.Tokenizer;
         var all = ShardBuilder.FromText(TestPaths.TinyStories, tokenizer, maxChars: 150_000);
         int split = all.Tokens.Length * 9 / 10;
         string train = Path.Combine(dir, "stories-train.tok"), eval = Path.Combine(dir, "stories-eval.tok");
@@ -21,7 +21,7 @@ internal static class TrainingData
     private static readonly Lazy<(string Train, string Eval)> Support = new(() =>
     {
         string dir = TestPaths.TempDir();
-        var tokenizer = Llama2cTokenizer.Load(TestPaths.Tok512, 512);
+        var tokenizer = Tok512.Tokenizer;
         var rows = ShardBuilder.ReadSupportCsv(TestPaths.SupportCsv).Take(1500).ToList();
         // held-out: every 10th conversation (other phrasings of the same intents, never seen in training)
         var train = rows.Where((_, i) => i % 10 != 0).Take(600);

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SupportSlm.Persistence;
+using SupportSlm.Persistence.CommandLine;
 
 namespace SupportSlm.Admin.Security;
 
@@ -21,12 +21,11 @@ public static class UsersVerb
         var email = new Option<string>("--email") { Description = "The user's e-mail address (their sign-in name)", Required = true };
         var password = new Option<string?>("--password") { Description = "The password; omit to read it from standard input" };
         var role = new Option<string>("--role") { Description = "Admin, Supervisor or Agent", Required = true };
-        var provider = new Option<string?>("--provider") { Description = "Sqlite (default) or SqlServer" };
-        var dataDirectory = new Option<string?>("--data-dir") { Description = "Folder of the SQLite file (default: data)" };
-        var connectionString = new Option<string?>("--connection-string") { Description = "Provider connection string" };
+        var database = new DatabaseCommandOptions();
 
         var add = new Command("add", "Create a portal user with one role");
-        foreach (var option in new Option[] { email, password, role, provider, dataDirectory, connectionString }) add.Add(option);
+        foreach (var option in new Option[] { email, password, role }) add.Add(option);
+        database.AddTo(add);
         add.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -38,19 +37,13 @@ public static class UsersVerb
                 return FailureExitCode;
             }
 
-            var overrides = new Dictionary<string, string?>();
-            if (parse.GetValue(provider) is { } p) overrides["Persistence:Provider"] = p;
-            if (parse.GetValue(dataDirectory) is { } d) overrides["Persistence:DataDirectory"] = d;
-            if (parse.GetValue(connectionString) is { } c) overrides["Persistence:ConnectionString"] = c;
-            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(overrides).Build();
-
-            var services = new ServiceCollection()
-                .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
-                .AddPersistence(configuration)
-                .AddAdminIdentity();
-            await using var serviceProvider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
             try
             {
+                var services = new ServiceCollection()
+                    .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+                    .AddPersistence(database.Configuration(parse))
+                    .AddAdminIdentity();
+                await using var serviceProvider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
                 _ = serviceProvider.GetRequiredService<IOptions<PersistenceOptions>>().Value; // runs the settings validators
                 await serviceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
                 await using var scope = serviceProvider.CreateAsyncScope();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SupportSlm.Domain.Bots;
 using SupportSlm.Domain.Conversations;
@@ -121,49 +122,48 @@ public sealed class SentimentDashboard(IDbContextFactory<SupportSlmDbContext> co
         public double Average { get; set; }
     }
 
-    private const string SqliteTrend =
-        """
-        SELECT (m."Timestamp" - @start) / @day AS "Day",
-               SUM(CASE WHEN m."Sentiment" = -1 THEN 1 ELSE 0 END) AS "Negative",
-               SUM(CASE WHEN m."Sentiment" = 0 THEN 1 ELSE 0 END) AS "Neutral",
-               SUM(CASE WHEN m."Sentiment" = 1 THEN 1 ELSE 0 END) AS "Positive",
-               AVG(m."SentimentScore") AS "Average"
-        FROM "Messages" AS m
-        WHERE m."Role" = 1 AND m."Sentiment" IS NOT NULL AND m."Timestamp" >= @start
-        GROUP BY (m."Timestamp" - @start) / @day
-        """;
-
-    private const string SqlServerTrend =
-        """
-        SELECT CAST(DATEDIFF(day, @start, m.[Timestamp]) AS bigint) AS [Day],
-               SUM(CASE WHEN m.[Sentiment] = -1 THEN 1 ELSE 0 END) AS [Negative],
-               SUM(CASE WHEN m.[Sentiment] = 0 THEN 1 ELSE 0 END) AS [Neutral],
-               SUM(CASE WHEN m.[Sentiment] = 1 THEN 1 ELSE 0 END) AS [Positive],
-               AVG(m.[SentimentScore]) AS [Average]
-        FROM [Messages] AS m
-        WHERE m.[Role] = 1 AND m.[Sentiment] IS NOT NULL AND m.[Timestamp] >= @start
-        GROUP BY DATEDIFF(day, @start, m.[Timestamp])
+    /// <summary>
+    /// The trend query for every provider: the inner query numbers each tagged customer message's day in the window
+    /// (the only provider-specific part, <see cref="DayNumber"/>), the outer one counts per day. Identifiers are
+    /// double-quoted, which SQLite, PostgreSQL and SQL Server (QUOTED_IDENTIFIER is on for SqlClient) all accept.
+    /// </summary>
+    private static readonly string TrendSql =
+        $$"""
+        SELECT d."Day" AS "Day",
+               CAST(SUM(CASE WHEN d."Sentiment" = {{(int)SentimentLabel.Negative}} THEN 1 ELSE 0 END) AS integer) AS "Negative",
+               CAST(SUM(CASE WHEN d."Sentiment" = {{(int)SentimentLabel.Neutral}} THEN 1 ELSE 0 END) AS integer) AS "Neutral",
+               CAST(SUM(CASE WHEN d."Sentiment" = {{(int)SentimentLabel.Positive}} THEN 1 ELSE 0 END) AS integer) AS "Positive",
+               AVG(d."SentimentScore") AS "Average"
+        FROM (SELECT {day} AS "Day", m."Sentiment", m."SentimentScore"
+              FROM "Messages" AS m
+              WHERE m."Role" = {{(int)MessageRole.Customer}} AND m."Sentiment" IS NOT NULL AND m."Timestamp" >= {0}) AS d
+        GROUP BY d."Day"
         """;
 
     /// <summary>
-    /// Daily buckets need date arithmetic LINQ cannot express over the SQLite storage of instants, so this one query
-    /// is written per provider. On SQLite an instant is stored as ((ticks / 1000) &lt;&lt; 11) | offset minutes
-    /// (EF Core's DateTimeOffsetToBinaryConverter) and is always written in UTC, so the offset bits are zero.
+    /// The day of the window a message falls on (0 = the window's first UTC day) and the query's arguments ({0} is the
+    /// window start as the provider stores instants). Daily buckets need date arithmetic that LINQ cannot translate on
+    /// every provider. On SQLite an instant is stored as ((ticks / 1000) &lt;&lt; 11) | offset minutes (EF Core's
+    /// DateTimeOffsetToBinaryConverter) and is always written in UTC, so the offset bits are zero and a day is a fixed
+    /// step; SQL Server's DATEDIFF counts day boundaries between the UTC values; PostgreSQL subtracts UTC dates.
     /// </summary>
+    private static (string Expression, object[] Arguments) DayNumber(DatabaseFacade database, DateTimeOffset since)
+    {
+        if (database.IsSqlite())
+            return ("""(m."Timestamp" - {0}) / {1}""",
+                [(long)new DateTimeOffsetToBinaryConverter().ConvertToProvider(since)!, TimeSpan.TicksPerDay / 1000 << 11]);
+        if (database.IsSqlServer())
+            return ("""CAST(DATEDIFF(day, {0}, m."Timestamp") AS bigint)""", [since]);
+        if (database.IsNpgsql())
+            return ("""CAST(CAST(m."Timestamp" AT TIME ZONE 'UTC' AS date) - {1} AS bigint)""", [since, DateOnly.FromDateTime(since.UtcDateTime)]);
+        throw new AdminException($"The sentiment trend has no query for the database provider '{database.ProviderName}': set Persistence:Provider to Sqlite, SqlServer or PostgreSql.");
+    }
+
+    /// <summary>Tagged customer messages in the window counted and averaged per UTC day.</summary>
     private static async Task<IReadOnlyList<DayPoint>> TrendAsync(SupportSlmDbContext db, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        IQueryable<TrendRow> rows;
-        if (db.Database.IsSqlite())
-        {
-            var start = (long)new DateTimeOffsetToBinaryConverter().ConvertToProvider(since)!;
-            rows = db.Database.SqlQueryRaw<TrendRow>(SqliteTrend,
-                new Microsoft.Data.Sqlite.SqliteParameter("@start", start),
-                new Microsoft.Data.Sqlite.SqliteParameter("@day", TimeSpan.TicksPerDay / 1000 << 11));
-        }
-        else
-        {
-            rows = db.Database.SqlQueryRaw<TrendRow>(SqlServerTrend, new Microsoft.Data.SqlClient.SqlParameter("@start", since));
-        }
+        var (day, arguments) = DayNumber(db.Database, since);
+        var rows = db.Database.SqlQueryRaw<TrendRow>(TrendSql.Replace("{day}", day, StringComparison.Ordinal), arguments);
         var list = await rows.ToListAsync(cancellationToken);
         var first = DateOnly.FromDateTime(since.UtcDateTime);
         return list.OrderBy(r => r.Day)

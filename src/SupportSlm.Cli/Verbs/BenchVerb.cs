@@ -19,7 +19,7 @@ internal static class BenchVerb
     {
         Benchmark("onnx", "Per-Run cost of our ONNX Runtime binding vs onnxruntime-node on the same native library", OnnxBenchmark.RunAsync),
         Benchmark("tokenizers", "Encode throughput vs @huggingface/tokenizers (the transformers.js engine)", TokenizersBenchmark.RunAsync),
-        Benchmark("inference", "Decode tokens/s and time to first token vs onnxruntime-node; batched vs unbatched", InferenceBenchmark.RunAsync),
+        Benchmark("inference", "Decode tokens/s and time to first token at 128/512/1024-token prompts vs a bare ORT loop, onnxruntime-node and transformers.js; 1/8/32 streams; RSS", InferenceBenchmark.RunAsync),
         Benchmark("sentiment", "Per-message latency and throughput vs vader-sentiment and AFINN (npm)", SentimentBenchmark.RunAsync),
         Benchmark("export", "Exported ONNX decoder tokens/s vs the trainer's C# decoder", ExportBenchmark.RunAsync),
         Benchmark("orchestration", "Pipeline overhead per turn vs calling the chat client directly (product database)",

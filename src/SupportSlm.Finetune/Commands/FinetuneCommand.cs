@@ -23,9 +23,11 @@ public static class FinetuneCommand
         var noBitext = new Option<bool>("--no-bitext") { Description = "Leave out the Bitext support pairs" };
         var noDialogues = new Option<bool>("--no-dialogues") { Description = "Leave out the SGD and ABCD dialogues" };
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out split", DefaultValueFactory = _ => 7 };
+        var articles = new Option<string?>("--articles") { Description = "Also take these help-center articles (e.g. knowledge/articles)" };
+        var grounded = new Option<string?>("--grounded-qa") { Description = "Also take these grounded-QA examples whole (e.g. finetune/data/grounded-qa.jsonl)" };
         var command = new Command("pretrain-corpus", "TinyStories slice + Bitext support pairs + SGD/ABCD dialogues as pre-training text")
         {
-            output, company, shared, stories, noBitext, noDialogues, seed,
+            output, company, shared, stories, noBitext, noDialogues, seed, articles, grounded,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
@@ -37,6 +39,8 @@ public static class FinetuneCommand
                 Bitext = !parse.GetValue(noBitext),
                 Dialogues = !parse.GetValue(noDialogues),
                 Seed = parse.GetValue(seed),
+                ArticlesFolder = parse.GetValue(articles),
+                GroundedQaFile = parse.GetValue(grounded),
             }).Build();
             var path = parse.GetValue(output)!;
             CorpusFile.Write(path, corpus.Train);
@@ -85,9 +89,10 @@ public static class FinetuneCommand
         var bitext = new Option<int>("--bitext-questions") { Description = "Bitext questions to try", DefaultValueFactory = _ => 2_000 };
         var perSection = new Option<int>("--sentence-questions") { Description = "Fact-sentence questions per article section", DefaultValueFactory = _ => 3 };
         var declineShare = new Option<double>("--decline-share") { Description = "Share of decline examples", DefaultValueFactory = _ => 0.25 };
+        var notCoveredShare = new Option<double>("--not-covered-share") { Description = "Of the declines, the share whose answering article was taken out of the passages", DefaultValueFactory = _ => 0.3 };
         var command = new Command("grounded-qa", "Question + retrieved passages → cited answer or decline, from knowledge/ and Bitext")
         {
-            output, articles, company, evalQuestions, shared, seed, passages, maxChars, bitext, perSection, declineShare,
+            output, articles, company, evalQuestions, shared, seed, passages, maxChars, bitext, perSection, declineShare, notCoveredShare,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
@@ -103,6 +108,7 @@ public static class FinetuneCommand
                 MaxBitextQuestions = parse.GetValue(bitext),
                 SentenceQuestionsPerSection = parse.GetValue(perSection),
                 DeclineShare = parse.GetValue(declineShare),
+                NotCoveredShare = parse.GetValue(notCoveredShare),
             };
             var set = await new GroundedQaBuilder(options).BuildAsync(ct);
             var path = parse.GetValue(output)!;

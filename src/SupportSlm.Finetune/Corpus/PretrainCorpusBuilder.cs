@@ -27,6 +27,8 @@ public sealed class PretrainCorpusBuilder(PretrainCorpusOptions options)
             sources.Add(("sgd-banks", SgdDialogues()));
             sources.Add(("abcd", AbcdChats().Concat(AbcdGuidelines())));
         }
+        if (options.ArticlesFolder is { } articles) sources.Add(("articles", Articles(articles)));
+        if (options.GroundedQaFile is { } grounded) sources.Add(("grounded-qa", GroundedQaFile.Read(grounded).Select(e => e.Prompt + e.Reply)));
         var train = new List<string>();
         var eval = new List<string>();
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -63,6 +65,20 @@ public sealed class PretrainCorpusBuilder(PretrainCorpusOptions options)
         var path = Path.Combine(options.SharedData, BitextData.Folder, BitextData.V2File);
         foreach (var row in BitextData.Read(path).Where(r => !BitextData.IsDev(r.Instruction)))
             yield return Conversation([("user", company.Fill(row.Instruction)), ("assistant", company.Fill(row.Response))]);
+    }
+
+    /// <summary>Each article's Markdown without its front matter.</summary>
+    private static IEnumerable<string> Articles(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new FinetuneException($"Articles folder {folder} not found (--articles).");
+        foreach (var file in Directory.EnumerateFiles(folder, "*.md").Order(StringComparer.Ordinal))
+        {
+            var text = File.ReadAllText(file);
+            var body = text.StartsWith("---", StringComparison.Ordinal) && text.IndexOf("\n---", 3, StringComparison.Ordinal) is var end and > 0
+                ? text[(text.IndexOf('\n', end + 1) + 1)..]
+                : text;
+            yield return body.Trim();
+        }
     }
 
     private IEnumerable<string> SgdDialogues()

@@ -9,6 +9,14 @@ public sealed class PretrainCorpusOptions
     public int TinyStoriesChars { get; init; } = 4_200_000;
     public bool Bitext { get; init; } = true;
     public bool Dialogues { get; init; } = true;
+    /// <summary>Help-center articles (knowledge/articles) taken as plain documents; null leaves them out.</summary>
+    public string? ArticlesFolder { get; init; }
+    /// <summary>
+    /// Grounded-QA training examples (finetune-data grounded-qa) taken whole, passages included: the base model then
+    /// learns the serving layout and the help center's wording with loss on every token, before instruction tuning
+    /// puts the loss on the replies only. Null leaves them out.
+    /// </summary>
+    public string? GroundedQaFile { get; init; }
     public int Seed { get; init; } = 7;
     /// <summary>Share of documents held out (by content) for the eval shard.</summary>
     public double EvalFraction { get; init; } = 0.02;

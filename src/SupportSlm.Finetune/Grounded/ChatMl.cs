@@ -1,4 +1,3 @@
-using System.Text;
 using SupportSlm.Domain.Knowledge;
 
 namespace SupportSlm.Finetune.Grounded;
@@ -29,26 +28,10 @@ public static class ChatMl
     /// <summary>The loss-bearing part: the answer and the end-of-turn marker the model must learn to emit.</summary>
     public static string Reply(string answer) => answer + End;
 
-    /// <summary>
-    /// The serving prompt's grounding rules, word for word (the turn pipeline's PromptBuilder.GroundingRules): the model
-    /// must see at serving time the instructions it was trained with.
-    /// </summary>
-    public const string GroundingRules =
-        "Answer the customer's question using only the numbered passages below. Cite every passage you use as [n], e.g. [1]. " +
-        "If the passages do not answer the question, say that you don't know — never invent policies, prices or dates.";
-
     /// <summary>The default bot's own instructions, which come before the grounding rules.</summary>
     public static string BotPrompt(string companyName) => $"You are the customer support assistant of {companyName}.";
 
-    /// <summary>
-    /// The grounded system turn as the turn pipeline renders it: bot prompt, grounding rules, then "Passages:" and each
-    /// passage as "[n] title" and its snippet, separated by blank lines.
-    /// </summary>
-    public static string GroundedSystem(string companyName, IReadOnlyList<KnowledgeHit> passages)
-    {
-        var sb = new StringBuilder(BotPrompt(companyName)).Append("\n\n").Append(GroundingRules).Append("\n\nPassages:\n");
-        for (int i = 0; i < passages.Count; i++)
-            sb.Append($"[{i + 1}] {passages[i].Title}\n{passages[i].Snippet.Trim()}\n\n");
-        return sb.ToString().TrimEnd();
-    }
+    /// <summary>The grounded system turn exactly as the turn pipeline renders it (<see cref="GroundedPrompt"/>).</summary>
+    public static string GroundedSystem(string companyName, IReadOnlyList<KnowledgeHit> passages) =>
+        GroundedPrompt.System(BotPrompt(companyName), passages);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SupportSlm.Domain.Models;
 using SupportSlm.Onnx;
 using SupportSlm.Onnx.Adapters;
 
@@ -7,9 +8,10 @@ namespace SupportSlm.Inference.Adapters;
 /// <summary>
 /// LoRA adapters (.onnx_adapter) loaded once and selectable per request by name (the file name without extension).
 /// Adapters can be added and removed while requests run: a removed adapter stays usable by the sequences that already
-/// hold it and is released when the last one finishes. Thread-safe.
+/// hold it and is released when the last one finishes. A name not loaded yet is looked up with the
+/// <see cref="IAdapterFileLocator"/> (the database's adapters) and loaded on its first request. Thread-safe.
 /// </summary>
-public sealed class AdapterRegistry : IDisposable
+public sealed class AdapterRegistry(IAdapterFileLocator? locator = null) : IDisposable
 {
     public const string Extension = ".onnx_adapter";
 
@@ -18,9 +20,9 @@ public sealed class AdapterRegistry : IDisposable
     public IReadOnlyCollection<string> Names => adapters.Keys.Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Loads every <c>*.onnx_adapter</c> in <paramref name="folder"/>.</summary>
-    public static AdapterRegistry FromFolder(string? folder)
+    public static AdapterRegistry FromFolder(string? folder, IAdapterFileLocator? locator = null)
     {
-        var registry = new AdapterRegistry();
+        var registry = new AdapterRegistry(locator);
         if (string.IsNullOrWhiteSpace(folder))
         {
             return registry;
@@ -93,7 +95,13 @@ public sealed class AdapterRegistry : IDisposable
         {
             if (!adapters.TryGetValue(name, out var adapter))
             {
-                break;
+                if (locator?.Locate(name) is not { } path)
+                {
+                    break;
+                }
+
+                Add(name, path);
+                continue;
             }
 
             if (adapter.TryAcquire())

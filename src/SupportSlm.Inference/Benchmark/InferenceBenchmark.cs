@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using SupportSlm.Inference.Adapters;
 using SupportSlm.Inference.Models;
 using SupportSlm.Inference.Sampling;
 using SupportSlm.Inference.Serving;
@@ -8,131 +9,161 @@ using SupportSlm.Inference.Serving;
 namespace SupportSlm.Inference.Benchmark;
 
 /// <summary>
-/// `supportslm bench inference [modelFolder] [--tokens N] [--concurrency C] [--rounds R]`: greedy decode tokens/s and
-/// time to first token of our worker, of a bare ModelHost.Forward loop (worker overhead), and of onnxruntime-node
-/// running the same loop on the same graph; then aggregate tokens/s of C concurrent requests unbatched vs batched.
-/// Defaults: ../shared/data/onnx-tiny-random-gpt2, 128 tokens, 8 concurrent, 5 rounds, one ORT thread per session.
+/// `supportslm bench inference [modelFolder] [--tokens N] [--rounds R] [--streams 1,8,32]`, side by side in one run:
+/// greedy decode tokens/s and time to first token at 128/512/1024-token prompts (capped so prompt + N fits the model's
+/// context) of our worker, of a bare ORT Run loop on the same session (our overhead), of onnxruntime-node running the
+/// same bare loop, and of transformers.js generating from the same folder; then aggregate tokens/s with 1/8/32
+/// concurrent streams, and the process RSS of each. Every implementation uses one ORT intra-op thread and never stops
+/// at EOS, so all generate exactly N tokens. Defaults: ../shared/data/onnx-tiny-random-gpt2, 64 tokens, 3 rounds.
 /// </summary>
 public static class InferenceBenchmark
 {
-    private static readonly int[] Prompt = [0, 0, 0, 52];
+    private static readonly int[] PromptLengths = [128, 512, 1024];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    public static Task<int> RunAsync(string[] args, TextWriter output)
     {
         var root = RepoRoot();
         var folder = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !IsOptionValue(args, a))
             ?? Path.Combine(root, "..", "shared", "data", "onnx-tiny-random-gpt2");
-        int tokens = Option(args, "--tokens", 128), concurrency = Option(args, "--concurrency", 8), rounds = Option(args, "--rounds", 5);
+        int tokens = Option(args, "--tokens", 64), rounds = Option(args, "--rounds", 3);
+        var streams = ListOption(args, "--streams", [1, 8, 32]);
         using var host = ModelHost.Load(folder, new ModelHostOptions { IntraOpThreads = 1 });
-        var sampling = new SamplingOptions { MaxTokens = tokens };
+        var sampling = new SamplingOptions { MaxTokens = tokens, IgnoreEos = true };
+        var lengths = PromptLengths.Select(p => Math.Min(p, host.ContextLength - tokens)).Where(p => p > 0).Distinct().ToArray();
+        var peers = new NodePeers(Path.Combine(root, "tests", "SupportSlm.Inference.Tests", "node"));
 
-        var (bareRate, bareFirst, bareTokens) = Median(rounds + 1, () => Bare(host, tokens));
-        using var serial = new InferenceWorker(host, null, new InferenceWorkerOptions { MaxBatchSize = 1 });
-        var (ourRate, ourFirst, ourTokens) = Median(rounds + 1, () =>
-        {
-            var result = serial.GenerateAsync(new GenerationRequest(Prompt) { Sampling = sampling }).GetAwaiter().GetResult();
-            var decode = result.Summary.Duration - result.Summary.TimeToFirstToken;
-            return ((tokens - 1) / decode.TotalSeconds, result.Summary.TimeToFirstToken.TotalMilliseconds, result.Tokens.ToArray());
-        });
-
-        output.WriteLine($"Model: {host.ModelPath} ({host.Io.Convention}, {host.Io.Layers} layers), prompt {Prompt.Length} tokens, {tokens} new tokens, greedy, batch 1");
-        output.WriteLine("| implementation | decode tokens/s | time to first token (ms) |");
-        output.WriteLine("|---|---:|---:|");
-        output.WriteLine(Row("SupportSlm InferenceWorker", ourRate, ourFirst));
-        output.WriteLine(Row("bare ModelHost.Forward loop", bareRate, bareFirst));
-        var node = RunNode(root, host.ModelPath, tokens, rounds);
-        if (node is { } peer)
-        {
-            output.WriteLine(Row($"onnxruntime-node 1.30.0 ({peer.Version})", peer.Rate, peer.FirstMs));
-            output.WriteLine(peer.Tokens.SequenceEqual(ourTokens) ? "Peer tokens: identical to ours." : "Peer tokens: DIFFERENT from ours.");
-        }
-        else
-        {
-            output.WriteLine("onnxruntime-node peer: not run (run `npm ci` in tests/SupportSlm.Inference.Tests/node and put node on PATH).");
-        }
-
-        output.WriteLine($"Worker overhead versus the bare loop: {(bareRate / ourRate - 1) * 100:F1}% ({(bareTokens.SequenceEqual(ourTokens) ? "same" : "different")} tokens).");
+        output.WriteLine($"Model: {host.ModelPath} ({host.Config.ModelType ?? "no model_type"}, {host.Io.Convention}, {host.Io.Layers} layers, " +
+            $"{host.Io.KvHeads} KV heads × {host.Io.HeadSize}, vocabulary {host.VocabularySize}, context {host.ContextLength})");
+        output.WriteLine($"Greedy, batch 1, {tokens} new tokens (EOS ignored), one ORT intra-op thread, best of {rounds} runs after a warm-up; " +
+            $"prompt lengths {string.Join("/", lengths)} (128/512/1024 capped at context − {tokens}); {Environment.ProcessorCount} CPUs, load average {LoadAverage()}");
         output.WriteLine();
-        output.WriteLine($"| {concurrency} concurrent requests | aggregate tokens/s |");
-        output.WriteLine("|---|---:|");
-        foreach (var maxBatch in new[] { 1, concurrency })
+        output.WriteLine("| prompt tokens | implementation | decode tokens/s | decode CPU ms per token | time to first token (ms) | tokens |");
+        output.WriteLine("|---:|---|---:|---:|---:|---|");
+        // A folder's own LoRA adapter (what `supportslm sample` activates) gets a row of its own: the peers run the base graph.
+        using var adapters = AdapterRegistry.FromFolder(host.Folder);
+        using var serial = new InferenceWorker(host, null, new InferenceWorkerOptions { MaxBatchSize = 1 }, adapters);
+        var summary = new List<string>();
+        long peerRss = 0, transformersRss = 0;
+        foreach (var length in lengths)
         {
-            using var worker = new InferenceWorker(host, null, new InferenceWorkerOptions { MaxBatchSize = maxBatch });
-            var rate = Median(rounds + 1, () => Concurrent(worker, concurrency, sampling)).Rate;
-            output.WriteLine($"| MaxBatchSize {maxBatch} | {rate.ToString("F0", CultureInfo.InvariantCulture)} |");
+            var prompt = PromptIds(length, host.VocabularySize, seed: 0);
+            var ours = Best(rounds, () => Worker(serial, prompt, sampling));
+            var bare = Best(rounds, () => BareOrtLoop.Generate(host, prompt, tokens));
+            output.WriteLine(Row(length, "SupportSlm InferenceWorker", ours, ours.Tokens));
+            foreach (var adapter in adapters.Names)
+            {
+                var adapted = Best(rounds, () => Worker(serial, prompt, sampling, adapter));
+                output.WriteLine(Row(length, $"SupportSlm InferenceWorker + {adapter}{AdapterRegistry.Extension}", adapted, ours.Tokens));
+            }
+
+            output.WriteLine(Row(length, "bare ORT Run loop (C#, same session)", bare, ours.Tokens));
+            var node = peers.Run("generate.mjs", host.ModelPath, prompt, tokens, rounds);
+            if (node.Result is { } n)
+            {
+                output.WriteLine(Row(length, $"onnxruntime-node {peers.Version("onnxruntime-node")} bare loop", n, ours.Tokens));
+                peerRss = Math.Max(peerRss, node.RssBytes);
+            }
+
+            var transformers = peers.Run("transformers-generate.mjs", host.Folder, prompt, tokens, rounds);
+            if (transformers.Result is { } t)
+            {
+                output.WriteLine(Row(length, $"transformers.js {peers.Version("@huggingface/transformers")} (onnxruntime-node)", t, ours.Tokens));
+                transformersRss = Math.Max(transformersRss, transformers.RssBytes);
+            }
+
+            summary.Add(string.Create(CultureInfo.InvariantCulture,
+                $"- {length}-token prompt: overhead versus the bare ORT loop {(bare.DecodeTokensPerSecond / ours.DecodeTokensPerSecond - 1) * 100:F1}% decode wall time, " +
+                $"{(ours.DecodeCpuMsPerToken / bare.DecodeCpuMsPerToken - 1) * 100:F1}% decode CPU, {ours.FirstTokenMs - bare.FirstTokenMs:F2} ms first token") +
+                (transformers.Result is { } tj ? string.Create(CultureInfo.InvariantCulture,
+                    $"; versus transformers.js {ours.DecodeTokensPerSecond / tj.DecodeTokensPerSecond:F2}× its tokens/s, {tj.DecodeCpuMsPerToken / ours.DecodeCpuMsPerToken:F2}× less CPU per token") : ""));
+            foreach (var missing in new[] { node.Missing, transformers.Missing }.OfType<string>().Where(m => !summary.Contains(m)))
+            {
+                summary.Add(missing);
+            }
         }
 
-        return 0;
-    }
+        output.WriteLine();
+        summary.ForEach(output.WriteLine);
+        output.WriteLine();
 
-    private static (double Rate, double FirstMs, int[] Tokens) Bare(ModelHost host, int tokens)
-    {
-        var watch = Stopwatch.StartNew();
-        var cache = host.CreateCache();
-        var generated = new List<int>();
-        var feed = (IReadOnlyList<int>)Prompt;
-        var first = 0.0;
-        while (generated.Count < tokens)
+        var streamPrompt = Math.Min(128, host.ContextLength - tokens);
+        output.WriteLine($"| concurrent streams ({streamPrompt}-token prompts, MaxBatchSize = streams) | aggregate tokens/s | mean time to first token (ms) | CPU ms per token (prefill included) | KV bytes copied per token |");
+        output.WriteLine("|---:|---:|---:|---:|---:|");
+        foreach (var count in streams)
         {
-            var logits = host.Forward([new ForwardRow(cache, feed)])[0];
-            var next = Sampler.ArgMax(logits);
-            generated.Add(next);
-            if (generated.Count == 1) first = watch.Elapsed.TotalMilliseconds;
-            feed = [next];
+            using var worker = new InferenceWorker(host, null, new InferenceWorkerOptions { MaxBatchSize = count, QueueCapacity = Math.Max(64, count) });
+            var before = host.KvBytesCopied;
+            var runs = Enumerable.Range(0, rounds + 1).Select(_ => Concurrent(worker, count, streamPrompt, sampling)).Skip(1).ToArray();
+            var copiedPerToken = (double)(host.KvBytesCopied - before) / ((rounds + 1) * count * tokens);
+            var best = runs.MaxBy(r => r.Rate);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {count} | {best.Rate:F1} | {best.FirstMs:F1} | {runs.Min(r => r.CpuMsPerToken):F2} | {copiedPerToken:F0} |"));
         }
 
-        return ((tokens - 1) / ((watch.Elapsed.TotalMilliseconds - first) / 1000), first, generated.ToArray());
+        using var self = Process.GetCurrentProcess();
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Process RSS: SupportSlm (this process, model + {streams.Max()}-stream caches) {Mib(self.WorkingSet64)} MiB now, {Mib(self.PeakWorkingSet64)} MiB peak") +
+            (peerRss > 0 ? $"; onnxruntime-node bare loop {Mib(peerRss)} MiB" : "") +
+            (transformersRss > 0 ? $"; transformers.js {Mib(transformersRss)} MiB" : "") + " (batch 1 peers: at exit).");
+        output.WriteLine($"KV cache bytes per token: {host.Io.BytesPerToken}; copied between sequences and batch tensors in this run: {host.KvBytesCopied}.");
+        return Task.FromResult(0);
     }
 
-    private static (double Rate, double FirstMs, int[] Tokens) Concurrent(InferenceWorker worker, int concurrency, SamplingOptions sampling)
+    /// <summary>Wall times from the worker's own clock (a consumer that is late to read must not look like a fast
+    /// decoder); decode CPU is the whole request's process CPU minus that of the same request stopped after its first token.</summary>
+    private static Generation Worker(InferenceWorker worker, int[] prompt, SamplingOptions sampling, string? adapter = null)
     {
-        var watch = Stopwatch.StartNew();
-        var results = Task.WhenAll(Enumerable.Range(0, concurrency).Select(i =>
-            worker.GenerateAsync(new GenerationRequest([.. Prompt, i + 1]) { Sampling = sampling }))).GetAwaiter().GetResult();
-        return (results.Sum(r => r.Tokens.Count) / watch.Elapsed.TotalSeconds, 0, []);
+        var cpu = Generation.ProcessCpu();
+        worker.GenerateAsync(new GenerationRequest(prompt) { Sampling = sampling with { MaxTokens = 1 }, Adapter = adapter }).GetAwaiter().GetResult();
+        var prefillCpu = Generation.ProcessCpu() - cpu;
+        cpu = Generation.ProcessCpu();
+        var result = worker.GenerateAsync(new GenerationRequest(prompt) { Sampling = sampling, Adapter = adapter }).GetAwaiter().GetResult();
+        var decodeCpu = Generation.ProcessCpu() - cpu - prefillCpu;
+        var decode = result.Summary.Duration - result.Summary.TimeToFirstToken;
+        return new Generation(result.Summary.TimeToFirstToken.TotalMilliseconds, (result.Tokens.Count - 1) / decode.TotalSeconds,
+            decodeCpu.TotalMilliseconds / (result.Tokens.Count - 1), result.Tokens.ToArray());
     }
 
-    /// <summary>The median-rate run of <paramref name="runs"/> after one discarded warm-up run.</summary>
-    private static (double Rate, double FirstMs, int[] Tokens) Median(int runs, Func<(double, double, int[])> run)
+    private static (double Rate, double FirstMs, double CpuMsPerToken) Concurrent(InferenceWorker worker, int count, int promptLength, SamplingOptions sampling)
+    {
+        var cpu = Generation.ProcessCpu();
+        var watch = Stopwatch.StartNew();
+        var results = Task.WhenAll(Enumerable.Range(0, count).Select(i =>
+            worker.GenerateAsync(new GenerationRequest(PromptIds(promptLength, worker.Model.VocabularySize, seed: i + 1)) { Sampling = sampling }))).GetAwaiter().GetResult();
+        var generated = results.Sum(r => r.Tokens.Count);
+        return (generated / watch.Elapsed.TotalSeconds, results.Average(r => r.Summary.TimeToFirstToken.TotalMilliseconds),
+            (Generation.ProcessCpu() - cpu).TotalMilliseconds / generated);
+    }
+
+    /// <summary>Deterministic ids spread over the vocabulary (timing does not depend on which ids they are).</summary>
+    internal static int[] PromptIds(int length, int vocabulary, int seed) =>
+        Enumerable.Range(0, length).Select(i => (int)(((i + (seed * 1009L)) * 7919L + 17) % vocabulary)).ToArray();
+
+    /// <summary>The fastest of <paramref name="runs"/> after one discarded warm-up run (other processes only ever slow a
+    /// run down, so the best run is the closest to the implementation's own speed on a shared machine).</summary>
+    private static Generation Best(int runs, Func<Generation> run)
     {
         run();
-        var results = Enumerable.Range(0, runs - 1).Select(_ => run()).OrderBy(r => r.Item1).ToArray();
-        return results[results.Length / 2];
+        var results = Enumerable.Range(0, runs).Select(_ => run()).ToArray();
+        return results.MaxBy(r => r.DecodeTokensPerSecond)! with
+        {
+            FirstTokenMs = results.Min(r => r.FirstTokenMs),
+            DecodeCpuMsPerToken = results.Min(r => r.DecodeCpuMsPerToken),
+        };
     }
 
-    private sealed record NodeResult(string Version, double Rate, double FirstMs, int[] Tokens);
-
-    private static NodeResult? RunNode(string root, string modelPath, int tokens, int rounds)
+    private static string Row(int length, string name, Generation g, int[] ours)
     {
-        var folder = Path.Combine(root, "tests", "SupportSlm.Inference.Tests", "node");
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "onnxruntime-node")))
-        {
-            return null;
-        }
-
-        var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "generate.mjs", modelPath, string.Join(",", Prompt), tokens.ToString(CultureInfo.InvariantCulture), rounds.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEnd();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InferenceException(InferenceError.InvalidModel, $"The onnxruntime-node peer failed ({process.ExitCode}): {stderr}");
-        }
-
-        using var json = JsonDocument.Parse(stdout);
-        var r = json.RootElement;
-        return new NodeResult(r.GetProperty("node").GetString()!, r.GetProperty("decodeTokensPerSecond").GetDouble(),
-            r.GetProperty("firstTokenMs").GetDouble(), r.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()).ToArray());
+        var firstDifference = Enumerable.Range(0, Math.Min(g.Tokens.Length, ours.Length)).FirstOrDefault(i => g.Tokens[i] != ours[i], -1);
+        var tokens = g.Tokens.Length == ours.Length && firstDifference < 0 ? "same as ours" : $"differ from ours at {Math.Max(firstDifference, 0)}";
+        return string.Create(CultureInfo.InvariantCulture, $"| {length} | {name} | {g.DecodeTokensPerSecond:F1} | {g.DecodeCpuMsPerToken:F2} | {g.FirstTokenMs:F2} | {tokens} |");
     }
 
-    private static string Row(string name, double rate, double firstMs) =>
-        string.Create(CultureInfo.InvariantCulture, $"| {name} | {rate:F0} | {firstMs:F3} |");
+    private static long Mib(long bytes) => bytes >> 20;
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static int Option(string[] args, string name, int fallback)
     {
@@ -140,6 +171,18 @@ public static class InferenceBenchmark
         return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : fallback;
+    }
+
+    private static int[] ListOption(string[] args, string name, int[] fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        if (index < 0 || index + 1 >= args.Length)
+        {
+            return fallback;
+        }
+
+        var values = args[index + 1].Split(',').Select(v => int.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : 0).ToArray();
+        return values.Length > 0 && values.All(v => v > 0) ? values : fallback;
     }
 
     private static bool IsOptionValue(string[] args, string arg)
@@ -159,5 +202,53 @@ public static class InferenceBenchmark
         }
 
         throw new InferenceException(InferenceError.InvalidModel, "Run the benchmark inside the SupportSlm repository (no SupportSlm.sln found above the current folder).");
+    }
+
+    /// <summary>The node peers in tests/SupportSlm.Inference.Tests/node (after `npm ci` there).</summary>
+    private sealed class NodePeers(string folder)
+    {
+        public sealed record Outcome(Generation? Result, long RssBytes, string? Missing);
+
+        public string Version(string package)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "node_modules", package, "package.json")));
+            return json.RootElement.GetProperty("version").GetString()!;
+        }
+
+        /// <summary>Runs <paramref name="script"/>; a peer that cannot run or cannot load the model is reported, not thrown.</summary>
+        public Outcome Run(string script, string model, int[] prompt, int tokens, int rounds)
+        {
+            if (!Directory.Exists(Path.Combine(folder, "node_modules")))
+            {
+                return new Outcome(null, 0, $"- node peers not run: run `npm ci` in {folder} and put node on PATH.");
+            }
+
+            var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { script, model, string.Join(",", prompt), tokens.ToString(CultureInfo.InvariantCulture), rounds.ToString(CultureInfo.InvariantCulture) })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(start)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InferenceException(InferenceError.InvalidModel, $"The node peer {script} failed ({process.ExitCode}): {stderr.Result}");
+            }
+
+            using var json = JsonDocument.Parse(stdout);
+            var r = json.RootElement;
+            if (r.TryGetProperty("error", out var error))
+            {
+                return new Outcome(null, 0, $"- {script} cannot load this folder: {error.GetString()!.Split('\n')[0]}");
+            }
+
+            return new Outcome(
+                new Generation(r.GetProperty("firstTokenMs").GetDouble(), r.GetProperty("decodeTokensPerSecond").GetDouble(), r.GetProperty("decodeCpuMsPerToken").GetDouble(),
+                    r.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()).ToArray()),
+                r.GetProperty("rssBytes").GetInt64(), null);
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SupportSlm.Onnx;
 
 namespace SupportSlm.Inference.Models;
@@ -6,7 +5,9 @@ namespace SupportSlm.Inference.Models;
 /// <summary>
 /// A decoder model loaded once: the ONNX session, its discovered I/O convention and its configs. <see cref="Forward"/>
 /// runs any mix of sequences in one batch: each row is left-padded (attention mask 0, as onnxruntime-genai and
-/// Hugging Face do) both in the past and in the new tokens, so rows of different lengths share one Run.
+/// Hugging Face do) both in the past and in the new tokens, so rows of different lengths share one Run. After a step in
+/// which every row fed the same number of tokens, the rows' caches live in that step's present tensors (<see cref="KvBatch"/>),
+/// which the next step with the same rows feeds back unchanged: decoding copies cache bytes only when rows join or leave.
 /// Not thread-safe: one caller (the inference worker) drives it.
 /// </summary>
 public sealed class ModelHost : IDisposable
@@ -16,6 +17,7 @@ public sealed class ModelHost : IDisposable
 
     private readonly string[] inputNames;
     private readonly string[] outputNames;
+    private readonly KvTraffic traffic = new();
 
     private ModelHost(string folder, string modelPath, ModelConfig config, InferenceSession session, ModelIo io, int contextLength)
     {
@@ -93,7 +95,11 @@ public sealed class ModelHost : IDisposable
         }
     }
 
-    public KvCache CreateCache() => new(Io);
+    /// <summary>Cache bytes copied between sequences' own storage and batch tensors so far: grows when sequences join
+    /// or leave a batch (or feed unequal token counts), never in steady decoding.</summary>
+    public long KvBytesCopied => traffic.Bytes;
+
+    public KvCache CreateCache() => new(Io, traffic);
 
     /// <summary>
     /// Feeds each row's tokens after its cache in one batched Run, appends the new keys/values to the row caches and
@@ -104,6 +110,11 @@ public sealed class ModelHost : IDisposable
         if (rows.Count == 0)
         {
             return [];
+        }
+
+        if (rows.Select(r => r.Cache).Distinct().Count() != rows.Count)
+        {
+            throw new InferenceException(InferenceError.InvalidRequest, "A cache appears in more than one row of a forward pass.");
         }
 
         foreach (var row in rows)
@@ -141,7 +152,9 @@ public sealed class ModelHost : IDisposable
 
     private float[][] ForwardBatch(IReadOnlyList<ForwardRow> rows, RunOptions? runOptions)
     {
-        int batch = rows.Count, newLength = rows.Max(r => r.Tokens.Count), pastLength = rows.Max(r => r.Cache.Length);
+        // The same sequences as last step, in the same order: last step's presents are this step's past, as they are.
+        var kept = rows[0].Cache.Batch is { } last && last.Holds(rows) ? last : null;
+        int batch = rows.Count, newLength = rows.Max(r => r.Tokens.Count), pastLength = kept?.Length ?? rows.Max(r => r.Cache.Length);
         var total = pastLength + newLength;
         var ids = new long[batch * newLength];
         var positions = new long[batch * newLength];
@@ -160,30 +173,59 @@ public sealed class ModelHost : IDisposable
             mask.AsSpan(r * total + pastLength + pad, tokens.Count).Fill(1);
         }
 
-        var values = new List<OrtValue>(inputNames.Length);
+        var owned = new List<OrtValue>(inputNames.Length);
+        RunResult? result = null;
         try
         {
-            values.Add(IntTensor(ids, Io.IdType, batch, newLength));
-            if (Io.PositionIds is not null) values.Add(IntTensor(positions, Io.PositionType, batch, newLength));
-            if (Io.AttentionMask is not null) values.Add(IntTensor(mask, Io.MaskType, batch, total));
-            if (Io.UseCacheBranch is not null) values.Add(OrtValue.CreateTensor(new[] { pastLength > 0 }, 1));
+            owned.Add(IntTensor(ids, Io.IdType, batch, newLength));
+            if (Io.PositionIds is not null) owned.Add(IntTensor(positions, Io.PositionType, batch, newLength));
+            if (Io.AttentionMask is not null) owned.Add(IntTensor(mask, Io.MaskType, batch, total));
+            if (Io.UseCacheBranch is not null) owned.Add(OrtValue.CreateTensor(new[] { pastLength > 0 }, 1));
+            var inputs = new List<OrtValue>(owned);
             for (var t = 0; t < Io.Kv.Count; t++)
             {
-                values.Add(PackPast(rows, t, pastLength));
+                if (kept is null)
+                {
+                    owned.Add(PackPast(rows, t, pastLength));
+                    inputs.Add(owned[^1]);
+                }
+                else
+                {
+                    inputs.Add(kept.Tensor(t));
+                }
             }
 
-            using var result = Session.Run(inputNames, values.ToArray(), outputNames, runOptions);
+            result = Session.Run(inputNames, inputs.ToArray(), outputNames, runOptions);
             for (var t = 0; t < Io.Kv.Count; t++)
             {
-                AppendPresent(rows, t, result[t + 1], total);
+                CheckPresent(t, result[t + 1], batch, total);
             }
 
-            foreach (var row in rows)
+            var logits = LastLogits(result[0], batch, newLength);
+            if (rows.All(r => r.Tokens.Count == newLength))
             {
-                row.Cache.Commit(row.Cache.Length + row.Tokens.Count);
+                // No padding inside the new positions, so the presents stay valid as the rows' batched past.
+                var next = new KvBatch(result, rows.Select(r => r.Cache).ToArray(), total);
+                result = null;
+                for (var r = 0; r < batch; r++)
+                {
+                    rows[r].Cache.MoveTo(next, r, rows[r].Cache.Length + newLength);
+                }
+            }
+            else
+            {
+                for (var t = 0; t < Io.Kv.Count; t++)
+                {
+                    AppendPresent(rows, t, result[t + 1], total);
+                }
+
+                foreach (var row in rows)
+                {
+                    row.Cache.Commit(row.Cache.Length + row.Tokens.Count);
+                }
             }
 
-            return LastLogits(result[0], batch, newLength);
+            return logits;
         }
         catch (OnnxRuntimeException e)
         {
@@ -191,11 +233,12 @@ public sealed class ModelHost : IDisposable
         }
         finally
         {
-            values.ForEach(v => v.Dispose());
+            result?.Dispose();
+            owned.ForEach(v => v.Dispose());
         }
     }
 
-    private long[] KvShape(int batch, int length) => Io.Convention == KvConvention.StackedPerLayer
+    internal long[] KvShape(int batch, int length) => Io.Convention == KvConvention.StackedPerLayer
         ? [2, batch, Io.KvHeads, length, Io.HeadSize]
         : [batch, Io.KvHeads, length, Io.HeadSize];
 
@@ -204,7 +247,7 @@ public sealed class ModelHost : IDisposable
     private OrtValue PackPast(IReadOnlyList<ForwardRow> rows, int tensor, int pastLength)
     {
         var value = Allocate(Io.KvType, KvShape(rows.Count, pastLength));
-        var bytes = Bytes(value);
+        var bytes = KvBatch.Bytes(value);
         bytes.Clear();
         var rowBytes = pastLength * Io.HeadSize * Io.ElementSize;
         for (var r = 0; r < rows.Count; r++)
@@ -216,27 +259,32 @@ public sealed class ModelHost : IDisposable
                 for (var h = 0; h < Io.KvHeads; h++)
                 {
                     var target = (((s * rows.Count) + r) * Io.KvHeads + h) * rowBytes + padBytes;
-                    cache.HeadRow(tensor, s, h)[..cache.RowBytes(cache.Length)].CopyTo(bytes[target..]);
+                    cache.Positions(tensor, s, h).CopyTo(bytes[target..]);
                 }
             }
+
+            traffic.Add((long)Io.Slices * Io.KvHeads * cache.RowBytes(cache.Length));
         }
 
         return value;
     }
 
-    /// <summary>Appends each row's new positions (the last n of the present) to its cache.</summary>
-    private void AppendPresent(IReadOnlyList<ForwardRow> rows, int tensor, OrtValue present, int total)
+    private void CheckPresent(int tensor, OrtValue present, int batch, int total)
     {
         var shape = present.GetShape();
-        var expected = KvShape(rows.Count, total);
+        var expected = KvShape(batch, total);
         if (!shape.AsSpan().SequenceEqual(expected))
         {
             throw new InferenceException(InferenceError.InvalidModel,
                 $"'{Io.Kv[tensor].Present}' has shape [{string.Join(", ", shape)}], expected [{string.Join(", ", expected)}]; " +
                 "only models whose present = past + new positions are supported.");
         }
+    }
 
-        var bytes = Bytes(present);
+    /// <summary>Appends each row's new positions (the last n of the present) to its own storage.</summary>
+    private void AppendPresent(IReadOnlyList<ForwardRow> rows, int tensor, OrtValue present, int total)
+    {
+        var bytes = KvBatch.Bytes(present);
         var rowBytes = total * Io.HeadSize * Io.ElementSize;
         for (var r = 0; r < rows.Count; r++)
         {
@@ -250,6 +298,8 @@ public sealed class ModelHost : IDisposable
                     bytes.Slice(source, cache.RowBytes(count)).CopyTo(cache.HeadRow(tensor, s, h)[cache.RowBytes(cache.Length)..]);
                 }
             }
+
+            traffic.Add((long)Io.Slices * Io.KvHeads * cache.RowBytes(count));
         }
     }
 
@@ -287,21 +337,17 @@ public sealed class ModelHost : IDisposable
         return result;
     }
 
-    private static OrtValue IntTensor(long[] values, TensorElementType type, params long[] shape) => type == TensorElementType.Int64
+    internal static OrtValue IntTensor(long[] values, TensorElementType type, params long[] shape) => type == TensorElementType.Int64
         ? OrtValue.CreateTensor(values, shape)
         : OrtValue.CreateTensor(values.Select(v => (int)v).ToArray(), shape);
 
-    private static OrtValue Allocate(TensorElementType type, long[] shape)
+    internal static OrtValue Allocate(TensorElementType type, long[] shape)
     {
         var count = (int)shape.Aggregate(1L, (a, b) => a * b);
         return type == TensorElementType.Float
             ? OrtValue.CreateTensor(new float[count], shape)
             : OrtValue.CreateTensor(new Half[count], shape);
     }
-
-    private static Span<byte> Bytes(OrtValue value) => value.ElementType == TensorElementType.Float
-        ? MemoryMarshal.AsBytes(value.GetTensorMutableData<float>())
-        : MemoryMarshal.AsBytes(value.GetTensorMutableData<Half>());
 
     private static string FindOnnx(string folder, ModelConfig config)
     {

@@ -36,6 +36,10 @@ public sealed record SamplingOptions
     /// <summary>Token ids that end generation (added to the model's end-of-sequence ids); the stop token is not output.</summary>
     public IReadOnlyList<int> StopTokenIds { get; init; } = [];
 
+    /// <summary>Keeps generating through the model's end-of-sequence ids, outputting them (as vLLM's ignore_eos: for
+    /// benchmarks that need a fixed answer length); <see cref="StopTokenIds"/> still stop.</summary>
+    public bool IgnoreEos { get; init; }
+
     /// <summary>Texts that end generation; the output is cut before the first one.</summary>
     public IReadOnlyList<string> StopStrings { get; init; } = [];
 

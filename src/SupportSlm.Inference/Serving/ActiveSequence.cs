@@ -67,7 +67,7 @@ internal sealed class ActiveSequence
         sampler = new Sampler(Request.Sampling, prompt);
         decoder = tokenizer?.CreateIncrementalDecoder(skipSpecialTokens: true);
         stops = Request.Sampling.StopStrings.Count > 0 ? new StopStringMatcher(Request.Sampling.StopStrings) : null;
-        stopIds = [.. host.EosTokenIds, .. Request.Sampling.StopTokenIds];
+        stopIds = Request.Sampling.IgnoreEos ? [.. Request.Sampling.StopTokenIds] : [.. host.EosTokenIds, .. Request.Sampling.StopTokenIds];
         contextLength = host.ContextLength;
     }
 
@@ -128,14 +128,24 @@ internal sealed class ActiveSequence
             return;
         }
 
-        // Session and adapter go back before the stream completes, so a caller's next turn finds its cache.
+        // Session and adapter go back before the stream completes, so a caller's next turn finds its cache. A kept
+        // session's positions are copied out of the decode batch; any other cache just leaves it.
         IsFinished = true;
         Adapter?.Release();
         Adapter = null;
-        if (Session is { } session)
+        if (Session is { } session && keepSession)
+        {
+            session.Cache.Detach();
+        }
+        else
+        {
+            Cache?.Drop(); // null when Prepare failed before binding a cache
+        }
+
+        if (Session is { } leased)
         {
             Session = null;
-            sessionsToReturn?.Return(session, keepSession);
+            sessionsToReturn?.Return(leased, keepSession);
         }
 
         output.Writer.TryComplete(error);

@@ -11,8 +11,10 @@ namespace SupportSlm.Inference.Serving;
 /// <summary>
 /// The one thread that drives the model. Requests wait in a bounded queue; between decode steps the worker admits as
 /// many as the batch has room for, prefills them together, and then decodes every active sequence in one forward pass
-/// per adapter (continuous batching at step granularity). A cancelled or abandoned stream leaves the batch at the next
-/// step boundary. Thread-safe for callers.
+/// per adapter (continuous batching at step granularity). While the same sequences decode together their caches stay in
+/// the batch's KV tensors (<see cref="KvBatch"/>), so a step copies no cache bytes; a finished sequence's cache is copied
+/// out only when its conversation is kept. A cancelled or abandoned stream leaves the batch at the next step boundary.
+/// Thread-safe for callers.
 /// </summary>
 public sealed class InferenceWorker : IDisposable
 {

@@ -15,10 +15,6 @@ internal sealed record AssembledPrompt(IReadOnlyList<ChatMessage> Messages, IRea
 /// </summary>
 internal static class PromptBuilder
 {
-    public const string GroundingRules =
-        "Answer the customer's question using only the numbered passages below. Cite every passage you use as [n], e.g. [1]. " +
-        "If the passages do not answer the question, say that you don't know — never invent policies, prices or dates.";
-
     /// <summary>
     /// The bot's prompt, the rules and the question are always kept (the customer must get an answer to what they asked).
     /// What is left of the budget goes first to passages in rank order — an answer without them cannot be grounded — then to
@@ -26,14 +22,14 @@ internal static class PromptBuilder
     /// </summary>
     public static AssembledPrompt Build(string botPrompt, IReadOnlyList<KnowledgeHit> hits, IReadOnlyList<Message> history, string question, int budgetChars)
     {
-        var header = botPrompt.Trim() + "\n\n" + GroundingRules + "\n\nPassages:\n";
+        var header = GroundedPrompt.Header(botPrompt);
         var used = header.Length + question.Length;
 
         var passages = new List<KnowledgeHit>();
         var passageText = new StringBuilder();
         foreach (var hit in hits)
         {
-            var block = FormatPassage(passages.Count + 1, hit);
+            var block = GroundedPrompt.Passage(passages.Count + 1, hit);
             if (used + block.Length > budgetChars) continue;
             passages.Add(hit);
             passageText.Append(block);
@@ -55,6 +51,4 @@ internal static class PromptBuilder
         messages.Add(new ChatMessage(ChatRole.User, question));
         return new AssembledPrompt(messages, passages, messages.Sum(m => m.Text.Length), kept.Count);
     }
-
-    private static string FormatPassage(int number, KnowledgeHit hit) => $"[{number}] {hit.Title}\n{hit.Snippet.Trim()}\n\n";
 }

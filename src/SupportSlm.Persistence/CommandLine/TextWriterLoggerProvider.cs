@@ -18,7 +18,9 @@ public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvide
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel)) return;
-            lock (writer) writer.WriteLine($"{logLevel.ToString().ToLowerInvariant()}: {formatter(state, exception)}");
+            // The cause on the same line: an operator reading "failed to answer" needs the reason, not a stack trace.
+            var cause = exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})";
+            lock (writer) writer.WriteLine($"{logLevel.ToString().ToLowerInvariant()}: {formatter(state, exception)}{cause}");
         }
     }
 }

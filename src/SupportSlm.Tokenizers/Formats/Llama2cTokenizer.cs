@@ -36,6 +36,12 @@ public sealed class Llama2cTokenizer : ITokenizer
 
     public SpecialTokens Special { get; }
 
+    /// <summary>Token strings as stored (a space where SentencePiece writes ▁), e.g. for converting to tokenizer.json.</summary>
+    public IReadOnlyList<string> Pieces => _text;
+
+    /// <summary>Merge scores: the encoder merges the adjacent pair whose concatenation scores highest.</summary>
+    public IReadOnlyList<float> Scores => _scores;
+
     public static Llama2cTokenizer Load(string path)
     {
         if (!File.Exists(path)) throw new TokenizerException($"llama2.c tokenizer not found: {path}.");

@@ -35,7 +35,7 @@ internal static class WordPieceVocabulary
             new WordPieceModel(modelVocab, "##", "[UNK]", 100),
             vocab, "[UNK]", added, [],
             _ => new WordPieceDecoder("##", cleanup: true),
-            _ => new FixedPostProcessor([vocab["[CLS]"]], [vocab["[SEP]"]]),
+            _ => new BertPostProcessor(vocab["[CLS]"], vocab["[SEP]"], roberta: false, trimOffsets: false, addPrefixSpace: false),
             (tokenizer, specials) => new SpecialTokens(tokenizer.TokenToId("[CLS]"), tokenizer.TokenToId("[SEP]"), tokenizer.TokenToId("[PAD]"),
                 tokenizer.TokenToId("[UNK]"), specials.Select(tokenizer.TokenToId).OfType<int>().ToHashSet()),
             CleanUpTokenizationSpaces: true);

@@ -52,12 +52,19 @@ internal sealed class BpeModel : TokenModel
 
     private static long Key(int left, int right) => ((long)left << 32) | (uint)right;
 
-    public override void Encode(string word, List<int> ids)
+    public override void Encode(string word, List<int> ids, List<(int Start, int End)>? spans = null)
     {
         if (word.Length == 0) return;
         if (_ignoreMerges && _vocab.TryGetValue(word, out int whole))
         {
             ids.Add(whole);
+            spans?.Add((0, word.Length));
+            return;
+        }
+        if (spans is not null)
+        {
+            // Spans are asked for rarely (offset mappings); the cache keeps ids only.
+            ids.AddRange(EncodeUncached(word, spans));
             return;
         }
         if (_cache.TryGetValue(word, out var cached))
@@ -71,7 +78,7 @@ internal sealed class BpeModel : TokenModel
         ids.AddRange(result);
     }
 
-    private int[] EncodeUncached(string word)
+    private int[] EncodeUncached(string word, List<(int Start, int End)>? spans = null)
     {
         // Symbols as a linked list over the word's code points; -1 marks a character outside the vocabulary.
         int n = 0;
@@ -112,10 +119,15 @@ internal sealed class BpeModel : TokenModel
         }
 
         var output = new List<int>(n);
+        int firstSpan = spans?.Count ?? 0;
         for (int i = 0; i >= 0 && i < n; i = next[i])
         {
+            int before = output.Count;
             if (symbolId[i] >= 0) output.Add(symbolId[i]);
             else AppendUnknown(word.AsSpan(start[i], length[i]), output);
+            if (spans is null) continue;
+            if (output.Count == before && before > 0) spans[^1] = (spans[^1].Start, start[i] + length[i]); // fused into the previous unknown
+            while (spans.Count - firstSpan < output.Count) spans.Add((start[i], start[i] + length[i]));
         }
         return output.ToArray();
     }

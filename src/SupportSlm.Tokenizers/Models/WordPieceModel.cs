@@ -25,7 +25,7 @@ internal sealed class WordPieceModel : TokenModel
         _maxCharsPerWord = maxCharsPerWord;
     }
 
-    public override void Encode(string word, List<int> ids)
+    public override void Encode(string word, List<int> ids, List<(int Start, int End)>? spans = null)
     {
         int codePoints = 0;
         for (int i = 0; i < word.Length; i++)
@@ -36,9 +36,11 @@ internal sealed class WordPieceModel : TokenModel
         if (codePoints > _maxCharsPerWord)
         {
             ids.Add(_unknownId);
+            spans?.Add((0, word.Length));
             return;
         }
         int mark = ids.Count;
+        int spanMark = spans?.Count ?? 0;
         int start = 0;
         while (start < word.Length)
         {
@@ -56,9 +58,15 @@ internal sealed class WordPieceModel : TokenModel
             {
                 ids.RemoveRange(mark, ids.Count - mark);
                 ids.Add(_unknownId);
+                if (spans is not null)
+                {
+                    spans.RemoveRange(spanMark, spans.Count - spanMark);
+                    spans.Add((0, word.Length));
+                }
                 return;
             }
             ids.Add(found);
+            spans?.Add((start, end));
             start = end;
         }
     }

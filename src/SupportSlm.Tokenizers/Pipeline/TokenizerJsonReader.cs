@@ -12,14 +12,25 @@ internal static class TokenizerJsonReader
             throw new TokenizerException("tokenizer.json has no \"model\"; it is not a Hugging Face tokenizers file.");
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
         string modelType = Json.String(model, "type") ?? (model.TryGetProperty("merges", out _) ? "BPE" : "WordPiece");
-        if (!model.TryGetProperty("vocab", out var vocabJson) || vocabJson.ValueKind != JsonValueKind.Object)
-            throw new TokenizerException($"tokenizer.json model '{modelType}' has no vocab object; only BPE and WordPiece models are supported.");
-        foreach (var entry in vocabJson.EnumerateObject()) vocab[entry.Name] = entry.Value.GetInt32();
+        if (!model.TryGetProperty("vocab", out var vocabJson) || vocabJson.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+            throw new TokenizerException($"tokenizer.json model '{modelType}' has no vocab; the file is incomplete, export the tokenizer again.");
+        var pieces = new List<(string Piece, double Score)>();
+        if (vocabJson.ValueKind == JsonValueKind.Array)
+        {
+            // Unigram: [piece, score] pairs whose position is the id.
+            foreach (var entry in vocabJson.EnumerateArray()) pieces.Add((entry[0].GetString()!, entry[1].GetDouble()));
+            for (int id = 0; id < pieces.Count; id++) vocab[pieces[id].Piece] = id;
+        }
+        else
+        {
+            foreach (var entry in vocabJson.EnumerateObject()) vocab[entry.Name] = entry.Value.GetInt32();
+        }
 
         var addedTokens = root.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array
             ? added.EnumerateArray().Select(ReadAddedToken).ToList()
             : [];
-        string? unknown = Json.String(model, "unk_token");
+        int? unknownId = Json.Int(model, "unk_id");
+        string? unknown = Json.String(model, "unk_token") ?? (unknownId is int u && u < pieces.Count ? pieces[u].Piece : null);
         var normalizer = root.TryGetProperty("normalizer", out var n) ? Normalizer.FromJson(n) : null;
         var preTokenizer = root.TryGetProperty("pre_tokenizer", out var p) ? PreTokenizer.FromJson(p) : null;
         // The model sees added tokens as vocabulary entries, like the reference.
@@ -31,7 +42,8 @@ internal static class TokenizerJsonReader
                 Json.Bool(model, "ignore_merges", false), Json.Bool(model, "fuse_unk", false)),
             "WordPiece" => new WordPieceModel(modelVocab, Json.String(model, "continuing_subword_prefix") ?? "##", unknown ?? "[UNK]",
                 Json.Int(model, "max_input_chars_per_word") ?? 100),
-            _ => throw new TokenizerException($"tokenizer.json uses the model '{modelType}', which is not supported; supported: BPE (byte-level or SentencePiece-style) and WordPiece."),
+            "Unigram" when vocabJson.ValueKind == JsonValueKind.Array => new UnigramModel(pieces, unknownId, Json.Bool(model, "byte_fallback", false)),
+            _ => throw new TokenizerException($"tokenizer.json uses the model '{modelType}' with this vocab layout, which is not supported; supported: BPE (byte-level or SentencePiece-style), WordPiece and Unigram."),
         };
         if (modelType == "BPE" && (!string.IsNullOrEmpty(Json.String(model, "end_of_word_suffix")) || !string.IsNullOrEmpty(Json.String(model, "continuing_subword_suffix"))))
             throw new TokenizerException("tokenizer.json's BPE model uses end_of_word_suffix/continuing_subword_suffix, which is not supported.");

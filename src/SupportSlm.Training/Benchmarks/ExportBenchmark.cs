@@ -60,7 +60,7 @@ public static class ExportBenchmark
     // Seconds per `count` greedy steps, timed from the second step on so ORT's first-run warm-up is not counted.
     private static double Decode(ITokenDecoder decoder, int count)
     {
-        var logits = decoder.Step(Llama2cTokenizer.Bos, 0);
+        var logits = decoder.Step(OnnxModelFolder.BosTokenId, 0);
         var clock = Stopwatch.StartNew();
         for (int pos = 1; pos < count; pos++) logits = decoder.Step(ArgMax(logits), pos);
         return clock.Elapsed.TotalSeconds * count / (count - 1);

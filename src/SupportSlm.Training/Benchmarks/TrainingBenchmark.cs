@@ -6,7 +6,8 @@ namespace SupportSlm.Training.Benchmarks;
 /// <summary>
 /// `supportslm bench training [--steps N] [--batch B] [--seq-len T] [--threads N] [--gemm-only] [--quick]`: training throughput of a ~21M-parameter
 /// Llama config, and every GEMM shape one training step runs, timed side by side with OpenBLAS cblas_sgemm in the same
-/// process. Reports tokens/s, achieved GFLOPS, the matmul-bound ratio (ours / OpenBLAS on the step's GEMM mix) and MFU.
+/// process. Reports tokens/s, achieved GFLOPS, the matmul-bound ratio (ours / OpenBLAS on the step's GEMM mix) and MFU;
+/// on a machine with a CUDA device also the GEMM mix through the ILGPU kernel (<see cref="Kernels.Gpu.GpuGemm"/>).
 /// </summary>
 public static class TrainingBenchmark
 {
@@ -63,6 +64,7 @@ public static class TrainingBenchmark
         double oursGemmGflops = gemmFlopsPerStep / oursTotal / 1e9, blasGemmGflops = gemmFlopsPerStep / blasTotal / 1e9;
         output.WriteLine();
         output.WriteLine($"step GEMM mix: ours {oursTotal * 1e3:F1} ms ({oursGemmGflops:F1} GFLOPS), OpenBLAS {blasTotal * 1e3:F1} ms ({blasGemmGflops:F1} GFLOPS) → matmul-bound throughput ours/OpenBLAS = {blasTotal / oursTotal:P0}");
+        GpuGemmMix(linears, tokens, gemmFlopsPerStep, output);
 
         if (gemmOnly) return Task.FromResult(0);
 
@@ -88,6 +90,25 @@ public static class TrainingBenchmark
         output.WriteLine($"training step: {stepSeconds * 1e3:F0} ms, {tokens / stepSeconds:F0} tokens/s, {achieved:F1} GFLOPS achieved (model FLOPs {modelFlops / 1e9:F2} G/step)");
         output.WriteLine($"MFU vs OpenBLAS GEMM rate on this step's shapes: {achieved / blasGemmGflops:P0}; vs our GEMM rate: {achieved / oursGemmGflops:P0}");
         return Task.FromResult(0);
+    }
+
+    // The same GEMM mix through the ILGPU kernel on a CUDA device, when this machine has one (host↔device copies included).
+    private static void GpuGemmMix(List<(string Name, int Out, int In, int Count)> linears, int tokens, double gemmFlopsPerStep, TextWriter output)
+    {
+        using var gpu = Kernels.Gpu.GpuGemm.TryCreateCuda();
+        if (gpu is null)
+        {
+            output.WriteLine("GPU (ILGPU): no CUDA device on this machine; the kernel is tested on ILGPU's CPU accelerator.");
+            return;
+        }
+        double total = 0;
+        foreach (var (_, outDim, inDim, count) in linears)
+            foreach (var (m, n, k, ta, tb, acc) in new[]
+            {
+                (tokens, outDim, inDim, false, true, false), (tokens, inDim, outDim, false, false, false), (outDim, inDim, tokens, true, false, true),
+            })
+                total += TimePair((a, b, c) => gpu.Multiply(a, ta, b, tb, c, m, n, k, acc), null, m, n, k).Ours * count;
+        output.WriteLine($"GPU (ILGPU on {gpu.DeviceName}): step GEMM mix {total * 1e3:F1} ms ({gemmFlopsPerStep / total / 1e9:F1} GFLOPS, host↔device copies included)");
     }
 
     // Ours and the peer alternate run by run on the same buffers (so background load hits both alike); each reports its

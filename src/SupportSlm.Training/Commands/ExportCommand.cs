@@ -1,5 +1,6 @@
 using SupportSlm.Training.Export;
 using SupportSlm.Training.Import;
+using SupportSlm.Training.Inference;
 using SupportSlm.Training.IO;
 
 namespace SupportSlm.Training.Commands;
@@ -7,13 +8,15 @@ namespace SupportSlm.Training.Commands;
 /// <summary>Options of `supportslm export`.</summary>
 /// <param name="Bits">32 (float weights), 8 (--int8) or 4: MatMulNBits weight-only quantization of the decoder's linear layers.</param>
 /// <param name="SeparateAdapter">For a LoRA checkpoint: export the base with LoRA inputs plus adapter.onnx_adapter instead of merging.</param>
-/// <param name="TokenizerPath">llama2.c tokenizer to place beside the model; default tokenizer.bin / tok{vocab}.bin next to the checkpoint.</param>
-public sealed record ExportOptions(int Bits = 32, int BlockSize = 32, bool SeparateAdapter = false, string? TokenizerPath = null);
+/// <param name="TokenizerPath">The model's tokenizer to place beside it: a Hugging Face tokenizer.json (ChatML models) or a llama2.c
+/// tokenizer .bin; default tokenizer.bin / tok{vocab}.bin / tokenizer.json next to the checkpoint.</param>
+public sealed record ExportOptions(int Bits = 32, int BlockSize = 32, bool SeparateAdapter = false, string? TokenizerPath = null, int AccuracyLevel = 0);
 
 /// <summary>
 /// `supportslm export --checkpoint &lt;checkpoint|llama2.c .bin|HF folder&gt; --out models/foo [--int8 | --bits 8|4] [--block-size 32]
-/// [--adapter] [--tokenizer tok.bin]`: writes model.onnx, config.json, generation_config.json, tokenizer.bin (and
-/// adapter.onnx_adapter with --adapter). See <see cref="OnnxModelFolder"/>.
+/// [--adapter] [--tokenizer tokenizer.json|tok.bin]`: writes model.onnx, config.json, generation_config.json, the tokenizer
+/// (tokenizer.json + tokenizer_config.json, and tokenizer.bin for llama2.c) and adapter.onnx_adapter with --adapter.
+/// See <see cref="OnnxModelFolder"/>.
 /// </summary>
 public static class ExportCommand
 {
@@ -43,11 +46,11 @@ public static class ExportCommand
         {
             model = ModelLoader.Load(checkpointPath);
         }
-        string tokenizer = options.TokenizerPath ?? SampleCommand.FindTokenizer(checkpointPath, model.Config.VocabSize);
-        Llama2cTokenizer.Load(tokenizer, model.Config.VocabSize);   // refuses a tokenizer whose vocabulary differs from the model's
+        string tokenizer = options.TokenizerPath ?? ModelTokenizer.Find(checkpointPath, model.Config.VocabSize);
+        ModelTokenizer.Load(tokenizer, model.Config.VocabSize);   // refuses a tokenizer whose vocabulary differs from the model's
         try
         {
-            return OnnxModelFolder.Write(model, outFolder, new OnnxExportOptions(options.Bits, options.BlockSize), adapter, tokenizer);
+            return OnnxModelFolder.Write(model, outFolder, new OnnxExportOptions(options.Bits, options.BlockSize, AccuracyLevel: options.AccuracyLevel), adapter, tokenizer);
         }
         catch (Onnx.OnnxRuntimeException ex)
         {

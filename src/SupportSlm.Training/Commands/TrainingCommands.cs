@@ -11,9 +11,10 @@ namespace SupportSlm.Training.Commands;
 public static class SampleCommand
 {
     /// <summary>
-    /// `supportslm sample --model &lt;checkpoint|llama2.c .bin|HF folder|exported ONNX folder&gt; [--tokenizer tok.bin] --prompt "…" --temperature 0 --max-new-tokens N [--seed S]`.
-    /// Without --tokenizer, tokenizer.bin (or tok{vocab}.bin) next to the model is used. An ONNX folder runs through
-    /// ONNX Runtime, with its adapter.onnx_adapter active when the folder has one.
+    /// `supportslm sample --model &lt;checkpoint|llama2.c .bin|HF folder|exported ONNX folder&gt; [--tokenizer tokenizer.json|tok.bin] --prompt "…"
+    /// --temperature 0 --max-new-tokens N [--seed S]`. Without --tokenizer, tokenizer.bin, tok{vocab}.bin or tokenizer.json
+    /// next to the model is used. An ONNX folder runs through ONNX Runtime, with its adapter.onnx_adapter active when
+    /// the folder has one. The prompt is sent as written (ChatML markers such as &lt;|im_start|&gt; are special tokens).
     /// </summary>
     public static Task<int> RunAsync(string modelPath, string? tokenizerPath, string prompt, double temperature, int maxNewTokens,
         ulong seed, TextWriter output, TextWriter error) => CommandRunner.Run(error, () =>
@@ -22,23 +23,15 @@ public static class SampleCommand
         {
             var config = Export.OnnxModelFolder.ReadConfig(modelPath);
             string adapter = Path.Combine(modelPath, Export.OnnxModelFolder.AdapterFile);
-            var onnxTokenizer = Llama2cTokenizer.Load(tokenizerPath ?? FindTokenizer(modelPath, config.VocabSize), config.VocabSize);
+            var onnxTokenizer = ModelTokenizer.Load(tokenizerPath ?? ModelTokenizer.Find(modelPath, config.VocabSize), config.VocabSize);
             var generator = new TextGenerator(config, () => new Export.OnnxKvCacheDecoder(modelPath, File.Exists(adapter) ? adapter : null), onnxTokenizer);
             output.WriteLine(generator.Generate(prompt, maxNewTokens, temperature, seed));
             return;
         }
         var model = ModelLoader.Load(modelPath);
-        var tokenizer = Llama2cTokenizer.Load(tokenizerPath ?? FindTokenizer(modelPath, model.Config.VocabSize), model.Config.VocabSize);
+        var tokenizer = ModelTokenizer.Load(tokenizerPath ?? ModelTokenizer.Find(modelPath, model.Config.VocabSize), model.Config.VocabSize);
         output.WriteLine(new TextGenerator(model, tokenizer).Generate(prompt, maxNewTokens, temperature, seed));
     });
-
-    internal static string FindTokenizer(string modelPath, int vocab)
-    {
-        string dir = Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
-        foreach (var name in new[] { "tokenizer.bin", $"tok{vocab}.bin" })
-            if (File.Exists(Path.Combine(dir, name))) return Path.Combine(dir, name);
-        throw new TrainingException($"No tokenizer given and none (tokenizer.bin, tok{vocab}.bin) found next to {modelPath}; pass --tokenizer.");
-    }
 }
 
 /// <summary>`supportslm train|finetune|distill --config finetune/configs/X.json [--resume]`: the same loop; the config decides.</summary>
@@ -62,7 +55,7 @@ public static class EvalPerplexityCommand
             var shard = TokenShard.Load(shardPath);
             if (shard.VocabSize != model.Config.VocabSize)
                 throw new TrainingException($"{shardPath} was tokenized for {shard.VocabSize} tokens, the model has {model.Config.VocabSize}: tokenizer/model vocabulary mismatch.");
-            shard.RequireWindows(seqLen, shardPath);
+            Trainer.RowsOrWindows(shard, seqLen, null, shardPath);
             double loss = Trainer.Evaluate(model, null, shard, 8, seqLen, batches);
             output.WriteLine($"loss {loss:F4} perplexity {Math.Exp(loss):F3}");
         });
@@ -79,7 +72,7 @@ public static class PrepareDataCommand
         int? maxChars, TextWriter output, TextWriter error) => CommandRunner.Run(error, () =>
     {
         if (evalFraction is < 0 or >= 1) throw new TrainingException($"--eval-fraction must be in [0, 1) (got {evalFraction}).");
-        var tokenizer = Llama2cTokenizer.Load(tokenizerPath, vocab);
+        var tokenizer = ModelTokenizer.LoadLlama2c(tokenizerPath, vocab);
         TokenShard train, eval;
         if (kind == "text")
         {
@@ -139,7 +132,7 @@ public static class QuantizeCommand
         var shard = TokenShard.Load(shardPath);
         if (shard.VocabSize != model.Config.VocabSize)
             throw new TrainingException($"{shardPath} was tokenized for {shard.VocabSize} tokens, the model has {model.Config.VocabSize}: tokenizer/model vocabulary mismatch.");
-        shard.RequireWindows(seqLen, shardPath);
+        Trainer.RowsOrWindows(shard, seqLen, null, shardPath);
         foreach (var row in Compression.CompressionReport.Measure(model, shard, bits, blockSize, prune, seqLen, batches))
             output.WriteLine(row);
         if (outputPath is not null)

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using SupportSlm.Training.Import;
+using SupportSlm.Tokenizers.Formats;
 
 namespace SupportSlm.Training.Data;
 
@@ -26,9 +26,9 @@ public static class ShardBuilder
             if (string.IsNullOrWhiteSpace(line)) continue;
             if (chars >= maxChars) break;
             chars += line.Length;
-            tokens.AddRange(tokenizer.Encode(line.Trim(), bos: true, eos: false));
+            tokens.AddRange(Encode(tokenizer, line.Trim(), eos: false));
         }
-        return new TokenShard(tokenizer.VocabSize, tokens.ToArray(), null);
+        return new TokenShard(tokenizer.VocabularySize, tokens.ToArray(), null);
     }
 
     /// <summary>Chat examples → tokens with a mask that is 1 only on reply tokens (and the closing EOS).</summary>
@@ -38,15 +38,19 @@ public static class ShardBuilder
         var mask = new List<byte>();
         foreach (var ex in examples)
         {
-            int[] prompt = tokenizer.Encode(ex.Prompt, bos: true, eos: false);
-            int[] reply = tokenizer.Encode(ex.Reply.Trim(), bos: false, eos: true);
+            int[] prompt = Encode(tokenizer, ex.Prompt, eos: false);
+            int[] reply = [.. tokenizer.Encode(ex.Reply.Trim()), tokenizer.Special.Eos!.Value];
             tokens.AddRange(prompt);
             mask.AddRange(new byte[prompt.Length]);
             tokens.AddRange(reply);
             mask.AddRange(Enumerable.Repeat((byte)1, reply.Length));
         }
-        return new TokenShard(tokenizer.VocabSize, tokens.ToArray(), mask.ToArray());
+        return new TokenShard(tokenizer.VocabularySize, tokens.ToArray(), mask.ToArray());
     }
+
+    /// <summary>BOS, the text's tokens and optionally EOS, as llama2.c's run.c encodes a prompt.</summary>
+    public static int[] Encode(Llama2cTokenizer tokenizer, string text, bool eos) =>
+        eos ? [.. tokenizer.Encode(text, addSpecialTokens: true), tokenizer.Special.Eos!.Value] : [.. tokenizer.Encode(text, addSpecialTokens: true)];
 
     /// <summary>Bitext customer-support CSV (columns include "instruction" and "response") as chat examples.</summary>
     public static IEnumerable<ChatExample> ReadSupportCsv(string path)

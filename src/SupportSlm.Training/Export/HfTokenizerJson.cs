@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using SupportSlm.Training.Import;
+using SupportSlm.Tokenizers.Formats;
 
 namespace SupportSlm.Training.Export;
 
@@ -12,12 +12,13 @@ namespace SupportSlm.Training.Export;
 public static class HfTokenizerJson
 {
     private const string SpaceMarker = "▁";
+    private const int Bos = OnnxModelFolder.BosTokenId, Eos = OnnxModelFolder.EosTokenId;
 
     public static (JsonObject Tokenizer, JsonObject Config) Create(Llama2cTokenizer tokenizer, int maxLength)
     {
         var pieces = tokenizer.Pieces.Select((p, id) => id switch
         {
-            0 => "<unk>", Llama2cTokenizer.Bos => "<s>", Llama2cTokenizer.Eos => "</s>", _ => p.Replace(" ", SpaceMarker),
+            0 => "<unk>", Bos => "<s>", Eos => "</s>", _ => p.Replace(" ", SpaceMarker),
         }).ToArray();
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < pieces.Length; i++) ids.TryAdd(pieces[i], i);
@@ -43,7 +44,7 @@ public static class HfTokenizerJson
             ["version"] = "1.0",
             ["truncation"] = null,
             ["padding"] = null,
-            ["added_tokens"] = new JsonArray(Special(0, "<unk>"), Special(Llama2cTokenizer.Bos, "<s>"), Special(Llama2cTokenizer.Eos, "</s>")),
+            ["added_tokens"] = new JsonArray(Special(0, "<unk>"), Special(Bos, "<s>"), Special(Eos, "</s>")),
             ["normalizer"] = new JsonObject
             {
                 ["type"] = "Sequence",
@@ -59,7 +60,7 @@ public static class HfTokenizerJson
                 ["pair"] = new JsonArray(SpecialPiece("<s>"), Sequence("A"), SpecialPiece("<s>"), Sequence("B")),
                 ["special_tokens"] = new JsonObject
                 {
-                    ["<s>"] = new JsonObject { ["id"] = "<s>", ["ids"] = new JsonArray(Llama2cTokenizer.Bos), ["tokens"] = new JsonArray("<s>") },
+                    ["<s>"] = new JsonObject { ["id"] = "<s>", ["ids"] = new JsonArray(Bos), ["tokens"] = new JsonArray("<s>") },
                 },
             },
             ["decoder"] = new JsonObject

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using SupportSlm.Onnx.Adapters;
 using SupportSlm.Onnx.Model;
 using SupportSlm.Training.Import;
+using SupportSlm.Training.Inference;
 
 namespace SupportSlm.Training.Export;
 
@@ -13,8 +14,9 @@ public sealed record ExportResult(string Folder, IReadOnlyList<string> Files, Ti
 /// <summary>
 /// A model folder third-party tools can load: model.onnx (<see cref="OnnxDecoderGraph"/>), config.json (Hugging Face
 /// LlamaConfig fields plus a "supportslm" block with the export format version), generation_config.json, the
-/// tokenizer (tokenizer.bin in llama2.c format, and as tokenizer.json + tokenizer_config.json for Hugging Face
-/// tokenizers) and, for a separate adapter, adapter.onnx_adapter.
+/// tokenizer and, for a separate adapter, adapter.onnx_adapter. A llama2.c tokenizer .bin is copied and also converted
+/// to tokenizer.json + tokenizer_config.json; a Hugging Face tokenizer.json (our ChatML models) is copied with a
+/// tokenizer_config.json holding the chat template, and its special ids go into the config files.
 /// </summary>
 public static class OnnxModelFolder
 {
@@ -42,23 +44,34 @@ public static class OnnxModelFolder
         var files = new List<string>();
         string Track(string name) { var p = Path.Combine(folder, name); files.Add(p); return p; }
 
-        OnnxModelFile.Save(OnnxDecoderGraph.Build(model, options), Track(ModelFile));
-        File.WriteAllText(Track(ConfigFile), HfConfig(model.Config, options).ToJsonString(Indented));
-        File.WriteAllText(Track(GenerationConfigFile), GenerationConfig(model.Config).ToJsonString(Indented));
-        if (tokenizerPath is not null)
+        var specialIds = ExportSpecialIds.Llama2c;
+        if (tokenizerPath is not null && IsHfTokenizer(tokenizerPath))
         {
-            var (tokenizerJson, tokenizerConfig) = HfTokenizerJson.Create(Llama2cTokenizer.Load(tokenizerPath, model.Config.VocabSize), model.Config.MaxSeqLen);
+            var tokenizer = ModelTokenizer.Load(tokenizerPath, model.Config.VocabSize);
+            (var tokenizerConfig, specialIds) = ChatTokenizerConfig.Create(tokenizer, tokenizerPath, model.Config.MaxSeqLen);
+            File.Copy(tokenizerPath, Track(HfTokenizerFile), overwrite: true);
+            File.WriteAllText(Track(HfTokenizerConfigFile), tokenizerConfig.ToJsonString(Indented));
+        }
+        else if (tokenizerPath is not null)
+        {
+            var (tokenizerJson, tokenizerConfig) = HfTokenizerJson.Create(ModelTokenizer.LoadLlama2c(tokenizerPath, model.Config.VocabSize), model.Config.MaxSeqLen);
             File.Copy(tokenizerPath, Track(TokenizerFile), overwrite: true);
             File.WriteAllText(Track(HfTokenizerFile), tokenizerJson.ToJsonString(Indented));
             File.WriteAllText(Track(HfTokenizerConfigFile), tokenizerConfig.ToJsonString(Indented));
         }
+        OnnxModelFile.Save(OnnxDecoderGraph.Build(model, options), Track(ModelFile));
+        File.WriteAllText(Track(ConfigFile), HfConfig(model.Config, options, specialIds, adapter?.Config).ToJsonString(Indented));
+        File.WriteAllText(Track(GenerationConfigFile), GenerationConfig(model.Config, specialIds).ToJsonString(Indented));
         if (adapter is not null) OnnxAdapterFile.Save(OnnxAdapterExport.Create(adapter), Track(AdapterFile));
         return new ExportResult(folder, files, clock.Elapsed);
     }
 
+    /// <summary>A Hugging Face tokenizer.json (by extension); anything else is taken as a llama2.c tokenizer .bin.</summary>
+    public static bool IsHfTokenizer(string path) => path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static JsonObject HfConfig(LlamaConfig c, OnnxExportOptions options) => new()
+    private static JsonObject HfConfig(LlamaConfig c, OnnxExportOptions options, ExportSpecialIds ids, LoraConfig? adapter) => new()
     {
         ["architectures"] = new JsonArray("LlamaForCausalLM"),
         ["model_type"] = "llama",
@@ -76,23 +89,30 @@ public static class OnnxModelFolder
         ["hidden_act"] = "silu",
         ["attention_bias"] = false,
         ["mlp_bias"] = false,
-        ["bos_token_id"] = BosTokenId,
-        ["eos_token_id"] = EosTokenId,
+        ["bos_token_id"] = ids.Bos,
+        ["eos_token_id"] = ids.Eos[0],
+        ["pad_token_id"] = ids.Pad,
         ["torch_dtype"] = "float32",
         ["use_cache"] = true,
         ["supportslm"] = new JsonObject
         {
             ["export_version"] = int.Parse(OnnxDecoderGraph.FormatVersion),
+            // The base model's size before quantization, for model registries (the int8 graph no longer shows it).
+            ["parameter_count"] = new ParameterLayout(c).Count,
             ["weight_bits"] = options.WeightBits,
+            ["accuracy_level"] = options.AccuracyLevel,
             ["block_size"] = options.BlockSize,
             ["lora_targets"] = new JsonArray([.. (options.LoraTargets ?? []).Distinct().Order().Select(t => (JsonNode)t.ToString())]),
+            // The adapter.onnx_adapter beside the model, so a registry can record it without reading the file's tensors.
+            ["adapter"] = adapter is null ? null : new JsonObject { ["rank"] = adapter.Rank, ["alpha"] = adapter.Alpha },
         },
     };
 
-    private static JsonObject GenerationConfig(LlamaConfig c) => new()
+    private static JsonObject GenerationConfig(LlamaConfig c, ExportSpecialIds ids) => new()
     {
-        ["bos_token_id"] = BosTokenId,
-        ["eos_token_id"] = EosTokenId,
+        ["bos_token_id"] = ids.Bos,
+        ["eos_token_id"] = ids.Eos.Count == 1 ? ids.Eos[0] : new JsonArray([.. ids.Eos.Select(id => (JsonNode)id)]),
+        ["pad_token_id"] = ids.Pad,
         ["max_length"] = c.MaxSeqLen,
         ["do_sample"] = false,
     };

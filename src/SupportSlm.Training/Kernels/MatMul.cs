@@ -48,7 +48,7 @@ public static class MatMul
         }
     }
 
-    private static void CheckSizes(int aLen, int bLen, int cLen, int m, int n, int k)
+    internal static void CheckSizes(int aLen, int bLen, int cLen, int m, int n, int k)
     {
         if (m < 0 || n < 0 || k < 0 || aLen < (long)m * k || bLen < (long)k * n || cLen < (long)m * n)
             throw new ArgumentException($"GEMM buffers too small for m={m}, n={n}, k={k} (A {aLen}, B {bLen}, C {cLen}).");

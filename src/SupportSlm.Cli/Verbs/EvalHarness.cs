@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SupportSlm.Domain.Bots;
+using SupportSlm.Domain.Conversations;
+using SupportSlm.Evaluation.Report;
+using SupportSlm.Evaluation.Tasks;
+using SupportSlm.Finetune;
+using SupportSlm.Finetune.Grounded;
+using SupportSlm.Finetune.Sources;
+using SupportSlm.Inference;
+using SupportSlm.Inference.Models;
+using SupportSlm.Orchestration.Hosting;
+using SupportSlm.Persistence;
+using SupportSlm.Persistence.Seeding;
+using SupportSlm.Retrieval;
+using SupportSlm.Tokenizers;
+
+namespace SupportSlm.Cli.Verbs;
+
+/// <summary>What one eval run measures and where its inputs are.</summary>
+internal sealed record EvalSelection(string[] Tasks, int? Limit, FileInfo? Output, string? Answers, string? Questions, string? HeldOut, string? SharedData, int BitextMaxTokens);
+
+/// <summary>
+/// Runs the selected tasks against one model folder and bot. Unless the command line names a database, the pipeline
+/// runs on a scratch SQLite database (deleted afterwards) holding the "default" knowledge base ingested from
+/// knowledge/articles and the bot with the shipped default bot's prompt, so every run starts from the same state and
+/// the product's transcripts stay free of evaluation traffic.
+/// </summary>
+internal sealed class EvalHarness(PipelineSettings settings, ParseResult parse, EvalSelection selection)
+{
+    public const string Perplexity = "perplexity", Bitext = "bitext", GroundedQa = "grounded-qa";
+
+    public static readonly string[] AllTasks = [Perplexity, Bitext, GroundedQa];
+
+    private TextWriter Log => parse.InvocationConfiguration.Error;
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var bot = parse.GetValue(settings.Bot)!;
+        var scratch = settings.NamesDatabase(parse) ? null : Path.Combine(Path.GetTempPath(), $"supportslm-eval-{Guid.NewGuid():N}");
+        var configuration = settings.Configuration(parse, scratch is null ? null :
+        [
+            new($"{PersistenceOptions.Section}:{nameof(PersistenceOptions.Provider)}", "Sqlite"),
+            new($"{PersistenceOptions.Section}:{nameof(PersistenceOptions.DataDirectory)}", scratch),
+            new($"{PersistenceOptions.Section}:{nameof(PersistenceOptions.ConnectionString)}", null),
+        ]);
+        var modelPath = configuration[PipelineSettings.ModelPathKey]!;
+        try
+        {
+            var perplexity = Selected(Perplexity) ? MeasurePerplexity(configuration, ct) : null;
+            BitextResult? bitext = null;
+            GroundedQaResult? grounded = null;
+            if (Selected(Bitext) || Selected(GroundedQa))
+            {
+                await using var services = await PipelineSettings.StartAsync(configuration, Log, ct);
+                if (scratch is not null) await EnsureScratchBotAsync(services, configuration, bot, ct);
+                await PipelineSettings.RequireBotAsync(services, bot, ct);
+                if (Selected(Bitext)) bitext = await MeasureBitextAsync(services, ct);
+                if (Selected(GroundedQa)) grounded = await MeasureGroundedQaAsync(services, bot, ct);
+                if (grounded is not null && selection.Answers is { } answers) AnswerLog.Write(answers, grounded);
+            }
+
+            var report = EvalReport.Markdown(new EvalRun(modelPath, bot, "supportslm " + string.Join(' ', parse.Tokens.Select(t => t.Value)),
+                DateTimeOffset.UtcNow, clock.Elapsed, perplexity, bitext, grounded));
+            await parse.InvocationConfiguration.Output.WriteAsync(report);
+            if (selection.Output is { } file)
+            {
+                file.Directory?.Create();
+                await File.WriteAllTextAsync(file.FullName, report, ct);
+            }
+
+            return 0;
+        }
+        finally
+        {
+            if (scratch is not null) DeleteScratch(scratch);
+        }
+    }
+
+    private bool Selected(string task) => selection.Tasks.Contains(task, StringComparer.Ordinal);
+
+    /// <summary>Perplexity needs every position's logits, so it drives its own copy of the model rather than the serving worker.</summary>
+    private PerplexityResult MeasurePerplexity(IConfiguration configuration, CancellationToken ct)
+    {
+        var options = configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>() ?? new InferenceOptions();
+        var heldOut = selection.HeldOut ?? Path.Combine(FinetunePaths.Root, "finetune", "data", "grounded-qa-eval.jsonl");
+        var examples = Subset.Spread(GroundedQaFile.Read(heldOut), selection.Limit);
+        using var host = ModelHost.Load(options.ModelPath, new ModelHostOptions { IntraOpThreads = options.IntraOpThreads });
+        var tokenizer = TokenizerLoader.LoadFromFolder(host.Folder);
+        Log.WriteLine($"perplexity: {examples.Count} held-out replies from {heldOut}");
+        return PerplexityTask.Run(host, tokenizer, examples.Select(e => new ScoredText(e.Prompt, e.Reply)), cancellationToken: ct);
+    }
+
+    private async Task<BitextResult> MeasureBitextAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var shared = selection.SharedData ?? FinetunePaths.SharedData;
+        var company = CompanyFacts.Load(FinetunePaths.Company);
+        // The v2 file is the one the pre-training corpus takes its Bitext pairs from, with the same placeholder filling.
+        var rows = BitextData.Read(Path.Combine(shared, BitextData.Folder, BitextData.V2File))
+            .Select(r => (Dev: BitextData.IsDev(r.Instruction), Example: new BitextExample(company.Fill(r.Instruction), r.Intent, company.Fill(r.Response))))
+            .ToArray();
+        var training = rows.Where(r => !r.Dev).Select(r => r.Example).ToArray();
+        var dev = rows.Where(r => r.Dev).Select(r => r.Example).ToArray();
+        Log.WriteLine($"bitext: {dev.Length} dev examples, {training.Length} training examples");
+        var model = services.GetRequiredService<IOptions<OrchestrationOptions>>().Value.Model;
+        return await new BitextTask(services.GetRequiredService<IChatClient>())
+            .RunAsync(training, dev, selection.Limit, new BitextGeneration(model, null, selection.BitextMaxTokens), Log, ct);
+    }
+
+    private async Task<GroundedQaResult> MeasureGroundedQaAsync(IServiceProvider services, string bot, CancellationToken ct)
+    {
+        var questions = GroundedQaTask.Sample(EvalQuestion.Read(selection.Questions ?? FinetunePaths.EvalQuestions), selection.Limit);
+        Log.WriteLine($"grounded-qa: {questions.Count} questions to bot '{bot}'");
+        return await new GroundedQaTask(services.GetRequiredService<ITurnProcessor>(), bot).RunAsync(questions, Log, ct);
+    }
+
+    /// <summary>
+    /// The scratch database gets the bot the host's first run creates: the shipped default bot's prompt and, when the
+    /// model folder carries the shipped adapter, that adapter active — so the scores are the product's.
+    /// </summary>
+    private static async Task EnsureScratchBotAsync(IServiceProvider services, IConfiguration configuration, string bot, CancellationToken ct)
+    {
+        var company = CompanyFacts.Load(FinetunePaths.Company);
+        var model = new ServedModelFolder(services.GetRequiredService<IOptions<OrchestrationOptions>>().Value.Model, configuration[PipelineSettings.ModelPathKey]!);
+        var spec = new ShippedBotSpec(bot, company.Name, ChatMl.BotPrompt(company.Name), DefaultKnowledgeBase.Name, model);
+        if (await ShippedBot.EnsureAsync(services.GetRequiredService<IDbContextFactory<SupportSlmDbContext>>(), spec, DateTimeOffset.UtcNow, ct) == ShippedBotOutcome.NoKnowledgeBase)
+            throw new RetrievalException($"The scratch database has no knowledge base '{DefaultKnowledgeBase.Name}'; run from the repository (knowledge/articles) or set Retrieval:DefaultKnowledgePath.");
+    }
+
+    private void DeleteScratch(string folder)
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException e)
+        {
+            Log.WriteLine($"The scratch database {folder} could not be deleted ({e.Message}); remove it by hand.");
+        }
+    }
+}

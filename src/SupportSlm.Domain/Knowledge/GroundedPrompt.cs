@@ -1,0 +1,28 @@
+using System.Text;
+
+namespace SupportSlm.Domain.Knowledge;
+
+/// <summary>
+/// The grounded system turn, word for word, shared by the turn pipeline (which serves it) and the shipped model's
+/// training data (which teaches it): a model answers well only when it reads at serving time the layout it was trained on.
+/// </summary>
+public static class GroundedPrompt
+{
+    public const string GroundingRules =
+        "Answer the customer's question using only the numbered passages below. Cite every passage you use as [n], e.g. [1]. " +
+        "If the passages do not answer the question, say that you don't know — never invent policies, prices or dates.";
+
+    /// <summary>The bot's own instructions, the grounding rules and the heading the numbered passages follow.</summary>
+    public static string Header(string botPrompt) => botPrompt.Trim() + "\n\n" + GroundingRules + "\n\nPassages:\n";
+
+    /// <summary>One passage as "[n] title", its snippet and a blank line.</summary>
+    public static string Passage(int number, KnowledgeHit hit) => $"[{number}] {hit.Title}\n{hit.Snippet.Trim()}\n\n";
+
+    /// <summary>The whole system turn for these passages, numbered from 1 in the order given.</summary>
+    public static string System(string botPrompt, IReadOnlyList<KnowledgeHit> passages)
+    {
+        var sb = new StringBuilder(Header(botPrompt));
+        for (int i = 0; i < passages.Count; i++) sb.Append(Passage(i + 1, passages[i]));
+        return sb.ToString().TrimEnd();
+    }
+}

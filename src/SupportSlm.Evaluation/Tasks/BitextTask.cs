@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using SupportSlm.Evaluation.Baselines;
+using SupportSlm.Evaluation.Classification;
+using SupportSlm.Evaluation.Scoring;
+using SupportSlm.Inference.Chat;
+
+namespace SupportSlm.Evaluation.Tasks;
+
+/// <summary>One Bitext pair with its placeholders already filled: what the customer wrote, the intent, the reference response.</summary>
+public sealed record BitextExample(string Instruction, string Intent, string Response);
+
+/// <summary>How one system's responses scored on the dev examples.</summary>
+public sealed record ResponseScores(int Count, double RougeLF1, double IntentCorrect);
+
+/// <summary>The model and the retrieval baseline on the same dev examples, and how good the intent judge itself is.</summary>
+public sealed record BitextResult(int TrainingExamples, int DevExamples, double JudgeAccuracy, ResponseScores Model, ResponseScores Baseline,
+    double MeanSecondsPerResponse);
+
+/// <summary>How the model is asked for a Bitext response.</summary>
+public sealed record BitextGeneration(string ModelId, string? Adapter, int MaxTokens);
+
+/// <summary>
+/// Bitext response quality on the dev split: the model answers each dev instruction (greedy, one user turn — the layout
+/// Bitext pairs have in the pre-training corpus), and so does a retrieval baseline that returns the reference response of
+/// the nearest training instruction (BM25). Both are scored by ROUGE-L F1 against the dev reference and by whether the
+/// intent judge, trained on training reference responses, reads the response as the dev example's intent.
+/// </summary>
+public sealed class BitextTask(IChatClient chat)
+{
+    public async Task<BitextResult> RunAsync(IReadOnlyList<BitextExample> training, IReadOnlyList<BitextExample> dev, int? limit,
+        BitextGeneration generation, TextWriter progress, CancellationToken cancellationToken)
+    {
+        if (training.Count == 0 || dev.Count == 0) throw new EvaluationException("The Bitext task needs training and dev examples; check ../shared/data/bitext-customer-support.");
+        var judge = IntentClassifier.Train(training.Select(t => (t.Response, t.Intent)).ToArray());
+        var judgeAccuracy = judge.Accuracy(dev.Select(d => (d.Response, d.Intent)).ToArray());
+        var baseline = new Bm25Index(training.Select(t => t.Instruction).ToArray());
+
+        var scored = Subset.Spread(dev, limit);
+        var modelResponses = new List<string>(scored.Count);
+        var clock = Stopwatch.StartNew();
+        foreach (var example in scored)
+        {
+            modelResponses.Add(await GenerateAsync(example.Instruction, generation, cancellationToken));
+            if (modelResponses.Count % 25 == 0) await progress.WriteLineAsync($"bitext: {modelResponses.Count}/{scored.Count} responses");
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds / scored.Count;
+        var baselineResponses = scored.Select(e => training[baseline.Nearest(e.Instruction)].Response).ToArray();
+        return new BitextResult(training.Count, scored.Count, judgeAccuracy, Score(scored, modelResponses, judge), Score(scored, baselineResponses, judge), seconds);
+    }
+
+    private async Task<string> GenerateAsync(string instruction, BitextGeneration generation, CancellationToken cancellationToken)
+    {
+        var options = new ChatOptions { ModelId = generation.ModelId, Temperature = 0, MaxOutputTokens = generation.MaxTokens };
+        if (generation.Adapter is { } adapter) options.AdditionalProperties = new AdditionalPropertiesDictionary { [SlmChatClient.AdapterKey] = adapter };
+        var response = await chat.GetResponseAsync([new ChatMessage(ChatRole.User, instruction)], options, cancellationToken);
+        return response.Text.Trim();
+    }
+
+    private static ResponseScores Score(IReadOnlyList<BitextExample> examples, IReadOnlyList<string> responses, IntentClassifier judge)
+    {
+        double rouge = 0, correct = 0;
+        for (var i = 0; i < examples.Count; i++)
+        {
+            rouge += RougeL.Score(responses[i], examples[i].Response).F1;
+            if (judge.Predict(responses[i]) == examples[i].Intent) correct++;
+        }
+
+        return new ResponseScores(examples.Count, rouge / examples.Count, correct / examples.Count);
+    }
+}
