@@ -53,7 +53,8 @@ public static class ChannelsBenchmark
         var baseUri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var store = app.Services.GetRequiredService<IDirectLineStore>();
 
-        await output.WriteLineAsync($"Direct Line turn latency, POST → reply on WebSocket, {turns} turns per conversation, answer delay {answerMs} ms, {Environment.ProcessorCount} cores");
+        var answeredBy = app.Services.GetRequiredService<ITurnProcessor>() is FixedLatencyResponder ? $"a fixed responder ({answerMs} ms)" : "the registered turn pipeline";
+        await output.WriteLineAsync($"Direct Line turn latency, POST → reply on WebSocket, {turns} turns per conversation, answered by {answeredBy}, {Environment.ProcessorCount} cores");
         await output.WriteLineAsync("| concurrent conversations | turns | p50 ms | p95 ms | max ms | turns/s | persisted / sent |");
         await output.WriteLineAsync("|---:|---:|---:|---:|---:|---:|---|");
         var failed = false;

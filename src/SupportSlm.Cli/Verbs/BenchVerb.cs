@@ -27,9 +27,10 @@ internal static class BenchVerb
                 services => services.AddPersistence(new ConfigurationBuilder().AddEnvironmentVariables().Build()))),
         Benchmark("training", "Trainer throughput and kernels vs OpenBLAS and a naive reference", TrainingBenchmark.RunAsync),
         Benchmark("admin", "Portal dashboard and transcript queries over a generated 100k-message database", AdminBenchmark.RunAsync),
-        Benchmark("channels", "Direct Line turn latency and throughput over the product database (Persistence__* settings)",
-            (args, output) => ChannelsBenchmark.RunAsync(args, output,
-                services => services.AddPersistence(new ConfigurationBuilder().AddEnvironmentVariables().Build()))),
+        Benchmark("channels", "Direct Line turn latency and throughput over the product database (Persistence__* settings); --pipeline answers with the full turn pipeline on the shipped model",
+            (args, output) => ChannelsBenchmark.RunAsync(args, output, args.Contains("--pipeline")
+                ? services => PipelineSettings.AddPipeline(services, PipelineSettings.FromEnvironment())
+                : services => services.AddPersistence(new ConfigurationBuilder().AddEnvironmentVariables().Build()))),
     };
 
     /// <summary>A benchmark parses its own options, so everything after its name is passed through untouched.</summary>

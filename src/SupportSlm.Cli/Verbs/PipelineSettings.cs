@@ -49,9 +49,17 @@ internal sealed class PipelineSettings
     {
         var fromCommandLine = new List<KeyValuePair<string, string?>>(overrides ?? []);
         if (parse.GetValue(Model) is { } model) fromCommandLine.Add(new(ModelPathKey, model));
+        return Resolved(database.Configuration(parse, fromCommandLine));
+    }
+
+    /// <summary>The host's defaults overlaid with environment variables only, for benchmarks that take no database options.</summary>
+    public static IConfiguration FromEnvironment() => Resolved(new ConfigurationBuilder().AddEnvironmentVariables().Build());
+
+    private static IConfiguration Resolved(IConfiguration settings)
+    {
         var layered = new ConfigurationBuilder()
             .AddInMemoryCollection(HostDefaults())
-            .AddConfiguration(database.Configuration(parse, fromCommandLine))
+            .AddConfiguration(settings)
             .Build();
 
         // As the host does: relative folders are the repository's (models/default), and a model folder's adapters/ is loaded.
@@ -80,15 +88,9 @@ internal sealed class PipelineSettings
     /// </summary>
     public static async Task<ServiceProvider> StartAsync(IConfiguration configuration, TextWriter log, CancellationToken cancellationToken)
     {
-        RequireModelFolder(configuration);
         var services = new ServiceCollection();
         services.AddLogging(l => l.AddProvider(new TextWriterLoggerProvider(log)).SetMinimumLevel(LogLevel.Warning));
-        services.AddPersistence(configuration);
-        services.AddRetrieval(configuration);
-        services.AddSentiment(configuration);
-        services.AddInference(configuration);
-        services.AddOrchestration(configuration);
-        RecordSentiment(services);
+        AddPipeline(services, configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try
         {
@@ -103,6 +105,18 @@ internal sealed class PipelineSettings
             await provider.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The services of the turn pipeline, registered as the host registers them.</summary>
+    public static void AddPipeline(IServiceCollection services, IConfiguration configuration)
+    {
+        RequireModelFolder(configuration);
+        services.AddPersistence(configuration);
+        services.AddRetrieval(configuration);
+        services.AddSentiment(configuration);
+        services.AddInference(configuration);
+        services.AddOrchestration(configuration);
+        RecordSentiment(services);
     }
 
     /// <summary>Fails with the fix when the bot does not exist, naming the bots that do.</summary>
