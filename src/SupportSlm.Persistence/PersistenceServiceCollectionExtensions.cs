@@ -24,6 +24,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<IBotCatalog, BotCatalog>();
         services.AddSingleton<IDirectLineStore, DirectLineStore>();
+        services.AddSingleton<IDirectLineSecretStore, DirectLineSecretStore>();
         services.AddSingleton<IConversationStore, ConversationStore>();
         services.AddSingleton<IAdapterFileLocator, DatabaseAdapterLocator>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

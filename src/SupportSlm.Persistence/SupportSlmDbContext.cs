@@ -25,6 +25,7 @@ public sealed class SupportSlmDbContext(DbContextOptions<SupportSlmDbContext> op
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<DirectLineConversation> DirectLineConversations => Set<DirectLineConversation>();
     public DbSet<DirectLineActivity> DirectLineActivities => Set<DirectLineActivity>();
+    public DbSet<DirectLineSecret> DirectLineSecrets => Set<DirectLineSecret>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SupportSlmDbContext).Assembly);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Playwright;
 using SupportSlm.Admin.Security;
 using SupportSlm.Domain.Bots;
@@ -108,7 +109,8 @@ public sealed class BotsFlowTests(Browser browser)
     [Fact]
     public async Task Unconfigured_channels_and_teams_say_so_and_the_package_endpoint_answers_409()
     {
-        await using var host = new AdminHost();
+        // The host composes the channels capability; a host without it is one without its administration port.
+        await using var host = new AdminHost(services: s => s.RemoveAll<IChannelAdministration>());
         var (_, bot) = await Seed.BotAsync(host);
         using var client = await host.SignedInClientAsync(AdminRoles.Admin);
 

@@ -37,9 +37,15 @@ public sealed class WebChatWidgetTests : IAsyncLifetime
         page.PageError += (_, e) => errors.Add(e);
 
         await page.GotoAsync(new Uri(_host.BaseAddress, $"/widget/{ChannelsTestHost.BotName}?transport={transport}").ToString());
+        // Web Chat ignores Enter until its connection is up (with polling, until the first poll answers), so Enter is
+        // repeated until the box empties, as a customer would.
         var input = page.GetByRole(AriaRole.Textbox).First;
         await input.FillAsync("How do I return my shoes?");
-        await input.PressAsync("Enter");
+        for (var attempt = 0; attempt < 20 && await input.InputValueAsync() != ""; attempt++)
+        {
+            await input.PressAsync("Enter");
+            await Task.Delay(500);
+        }
 
         var answer = page.GetByText(ScriptedTurnProcessor.AnswerText, new PageGetByTextOptions { Exact = false });
         // Generous: CI runs several browser suites at once on two cores, and polling adds its interval to every reply.

@@ -34,10 +34,10 @@ public static class ChannelsBenchmark
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, Action<IServiceCollection> addBackends)
     {
-        var bot = Arg(args, "--bot", "support");
-        var turns = int.Parse(Arg(args, "--turns", "20"), CultureInfo.InvariantCulture);
-        var levels = Arg(args, "--levels", "1,8,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var answerMs = int.Parse(Arg(args, "--answer-ms", "0"), CultureInfo.InvariantCulture);
+        var bot = DirectLineLoad.Arg(args, "--bot", "support")!;
+        var turns = int.Parse(DirectLineLoad.Arg(args, "--turns", "20")!, CultureInfo.InvariantCulture);
+        var levels = DirectLineLoad.Numbers(DirectLineLoad.Arg(args, "--levels", "1,8,32")!);
+        var answerMs = int.Parse(DirectLineLoad.Arg(args, "--answer-ms", "0")!, CultureInfo.InvariantCulture);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -73,7 +73,7 @@ public static class ChannelsBenchmark
             var sent = level * turns;
             failed |= persisted != sent || latencies.Length != sent;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"| {level} | {latencies.Length} | {Percentile(latencies, 0.50):F1} | {Percentile(latencies, 0.95):F1} | {latencies[^1]:F1} | {latencies.Length / clock.Elapsed.TotalSeconds:F0} | {persisted} / {sent} |"));
+                $"| {level} | {latencies.Length} | {DirectLineLoad.Percentile(latencies, 0.50):F1} | {DirectLineLoad.Percentile(latencies, 0.95):F1} | {latencies[^1]:F1} | {latencies.Length / clock.Elapsed.TotalSeconds:F0} | {persisted} / {sent} |"));
         }
         await app.StopAsync();
         return failed ? 1 : 0;
@@ -90,45 +90,14 @@ public static class ChannelsBenchmark
         var latencies = new List<double>(turns);
         for (var turn = 0; turn < turns; turn++)
         {
-            var body = JsonSerializer.Serialize(new Activity
-            {
-                Type = ActivityTypes.Message,
-                Text = $"conversation {index} question {turn}: how do I return an item?",
-                From = new ChannelAccount { Id = $"bench-user-{index}" },
-            }, ProtocolJson.Options);
             var clock = Stopwatch.StartNew();
-            using var posted = await http.PostAsync($"/v3/directline/conversations/{id}/activities", new StringContent(body, Encoding.UTF8, "application/json"));
-            posted.EnsureSuccessStatusCode();
-            var activityId = (string)JsonNode.Parse(await posted.Content.ReadAsStringAsync())!["id"]!;
+            var activityId = await DirectLineLoad.PostQuestionAsync(http, id, $"bench-user-{index}", index, turn);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (!await ContainsReplyAsync(socket, activityId, timeout.Token)) { }
+            while (!(await DirectLineLoad.ReceiveAsync(socket, timeout.Token)).Any(a => DirectLineLoad.IsReplyTo(a, activityId))) { }
             latencies.Add(clock.Elapsed.TotalMilliseconds);
         }
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         return (id, latencies);
-    }
-
-    private static async Task<bool> ContainsReplyAsync(ClientWebSocket socket, string activityId, CancellationToken ct)
-    {
-        var buffer = new byte[64 * 1024];
-        using var frame = new MemoryStream();
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await socket.ReceiveAsync(buffer, ct);
-            frame.Write(buffer, 0, result.Count);
-        } while (!result.EndOfMessage);
-        if (frame.Length == 0) return false;
-        var set = JsonNode.Parse(frame.ToArray())!["activities"]!.AsArray();
-        return set.Any(a => (string?)a!["type"] == "message" && (string?)a["replyToId"] == activityId);
-    }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
     /// <summary>Benchmark instrument only (never registered by AddChannels): answers after a fixed delay so the channel's own cost is what is measured.</summary>

@@ -19,7 +19,7 @@ internal static class BotConnectorEndpoints
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder endpoints) => endpoints.MapPost(Path, ReceiveAsync);
 
     private static async Task<IResult> ReceiveAsync(HttpRequest request, IOptions<ChannelsOptions> options, BotConnectorAuthenticator auth,
-        ConnectorClient connector, TurnRunner runner, IActivityHandler handler, ILoggerFactory loggers, CancellationToken ct)
+        ConnectorClient connector, BotConnectorConversations conversations, TurnRunner runner, IActivityHandler handler, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value.BotConnector;
         if (string.IsNullOrWhiteSpace(o.BotName))
@@ -54,6 +54,7 @@ internal static class BotConnectorEndpoints
         if (activity.IsType(ActivityTypes.Invoke))
             return Results.StatusCode(StatusCodes.Status501NotImplemented); // no card actions or message extensions yet
 
+        conversations.Remember(activity); // so agents can still reach the customer after a hand-off
         var context = new BotConnectorTurnContext(connector, activity, o.BotName);
         _ = runner.Enqueue($"connector:{activity.ChannelId}:{activity.Conversation.Id}", t => handler.OnTurnAsync(context, t));
         return Results.Accepted(); // the reply goes out-of-band; Teams gives up on slow answers to this POST

@@ -9,7 +9,7 @@ internal sealed class BotConnectorTurnContext(ConnectorClient connector, Activit
 {
     public Activity Activity { get; } = activity;
     public string BotName { get; } = botName;
-    public Channel Channel => string.Equals(Activity.ChannelId, "msteams", StringComparison.OrdinalIgnoreCase) ? Channel.Teams : Channel.WebChat;
+    public Channel Channel => BotConnectorConversations.ChannelOf(Activity.ChannelId);
 
     public Task<string?> SendActivityAsync(Activity reply, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using SupportSlm.Channels.Hosting;
 using SupportSlm.Channels.Protocol;
+using SupportSlm.Domain.Channels;
 
 namespace SupportSlm.Channels.DirectLine;
 
@@ -25,15 +26,26 @@ public sealed record TokenCaller(DirectLineTokenClaims Claims) : DirectLineCalle
         conversationId == Claims.ConversationId && conversationBotName == Claims.BotName;
 }
 
-/// <summary>Reads the Bearer credential of a Direct Line request: configured secrets first, then signed tokens.</summary>
-public sealed class DirectLineAuthenticator(IOptions<ChannelsOptions> options, DirectLineTokens tokens)
+/// <summary>
+/// Reads the Bearer credential of a Direct Line request. Precedence: configured secrets
+/// (Channels:DirectLine:Secrets, never revoked by rotation), then the bot's rotated secret in the database (the one the
+/// portal issued last), then signed conversation tokens.
+/// </summary>
+public sealed class DirectLineAuthenticator(IOptions<ChannelsOptions> options, DirectLineTokens tokens, IDirectLineSecretStore rotatedSecrets)
 {
     private readonly (string Bot, byte[] Secret)[] _secrets = options.Value.DirectLine.Secrets
         .SelectMany(kv => kv.Value.Select(s => (kv.Key, Encoding.UTF8.GetBytes(s)))).ToArray();
 
     /// <summary>The caller, or the error to answer with (401 without a usable credential, 403 for an expired token).</summary>
-    public DirectLineCaller? AuthenticateHeader(string? authorization, out IResult? error) =>
-        AuthenticateCredential(BearerValue(authorization), out error, allowSecret: true);
+    public async Task<(DirectLineCaller? Caller, IResult? Error)> AuthenticateHeaderAsync(string? authorization, CancellationToken cancellationToken)
+    {
+        var credential = BearerValue(authorization);
+        if (!string.IsNullOrEmpty(credential) && MatchSecret(credential) is null
+            && await rotatedSecrets.FindBotAsync(DirectLineSecrets.Sha256Hex(credential), cancellationToken) is { } rotatedBot)
+            return (new SecretCaller(rotatedBot), null);
+        var caller = AuthenticateCredential(credential, out var error, allowSecret: true);
+        return (caller, error);
+    }
 
     /// <summary>Checks a bare credential (the stream URL carries the token as a query parameter; secrets are not accepted there).</summary>
     public DirectLineCaller? AuthenticateCredential(string? credential, out IResult? error, bool allowSecret)

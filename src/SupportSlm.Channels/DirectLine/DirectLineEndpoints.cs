@@ -22,7 +22,7 @@ internal static class DirectLineEndpoints
     {
         var group = endpoints.MapGroup(BasePath);
         group.MapPost("/tokens/generate", GenerateTokenAsync);
-        group.MapPost("/tokens/refresh", RefreshToken);
+        group.MapPost("/tokens/refresh", RefreshTokenAsync);
         group.MapPost("/conversations", StartConversationAsync);
         group.MapGet("/conversations/{conversationId}", ReconnectAsync);
         group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
@@ -34,7 +34,8 @@ internal static class DirectLineEndpoints
     /// <summary>Server-to-server: a bot secret buys a conversation-scoped token (the conversation starts when the token is used).</summary>
     private static async Task<IResult> GenerateTokenAsync(HttpRequest request, DirectLineAuthenticator auth, DirectLineService service, IBotCatalog bots, CancellationToken ct)
     {
-        if (auth.AuthenticateHeader(request.Headers.Authorization, out var error) is not { } caller) return error!;
+        var (caller, error) = await auth.AuthenticateHeaderAsync(request.Headers.Authorization, ct);
+        if (caller is null) return error!;
         if (caller is not SecretCaller) return Forbidden("Tokens are generated with a bot secret, not with a token.");
         if (await CheckBotAsync(bots, caller.BotName, ct) is { } botError) return botError;
         var parameters = await ReadOptionalAsync<TokenParameters>(request, ct);
@@ -46,9 +47,10 @@ internal static class DirectLineEndpoints
     }
 
     /// <summary>A still-valid token buys a fresh one for the same conversation and user.</summary>
-    private static IResult RefreshToken(HttpRequest request, DirectLineAuthenticator auth, DirectLineService service)
+    private static async Task<IResult> RefreshTokenAsync(HttpRequest request, DirectLineAuthenticator auth, DirectLineService service, CancellationToken ct)
     {
-        if (auth.AuthenticateHeader(request.Headers.Authorization, out var error) is not { } caller) return error!;
+        var (caller, error) = await auth.AuthenticateHeaderAsync(request.Headers.Authorization, ct);
+        if (caller is null) return error!;
         if (caller is not TokenCaller { Claims: var c }) return Forbidden("Only tokens are refreshed; secrets do not expire.");
         var token = service.IssueToken(c.BotName, c.ConversationId, c.UserId, c.UserName, service.Options.TokenLifetime, out var expiresIn);
         return DirectLineResults.Json(new TokenResponse(c.ConversationId, token, expiresIn));
@@ -57,7 +59,8 @@ internal static class DirectLineEndpoints
     /// <summary>201 with a new conversation; 200 when this token's conversation was already started.</summary>
     private static async Task<IResult> StartConversationAsync(HttpRequest request, DirectLineAuthenticator auth, DirectLineService service, IBotCatalog bots, CancellationToken ct)
     {
-        if (auth.AuthenticateHeader(request.Headers.Authorization, out var error) is not { } caller) return error!;
+        var (caller, error) = await auth.AuthenticateHeaderAsync(request.Headers.Authorization, ct);
+        if (caller is null) return error!;
         if (await CheckBotAsync(bots, caller.BotName, ct) is { } botError) return botError;
         var parameters = await ReadOptionalAsync<TokenParameters>(request, ct);
         if (parameters.Error is not null) return parameters.Error;
@@ -133,7 +136,8 @@ internal static class DirectLineEndpoints
     internal static async Task<(DirectLineCaller? Caller, DirectLineConversation? Conversation, IResult? Error)> AuthorizeAsync(
         HttpRequest request, DirectLineAuthenticator auth, DirectLineService service, string conversationId, CancellationToken ct)
     {
-        if (auth.AuthenticateHeader(request.Headers.Authorization, out var error) is not { } caller) return (null, null, error);
+        var (caller, error) = await auth.AuthenticateHeaderAsync(request.Headers.Authorization, ct);
+        if (caller is null) return (null, null, error);
         return await AuthorizeAsync(caller, service, conversationId, ct);
     }
 

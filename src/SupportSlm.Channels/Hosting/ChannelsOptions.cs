@@ -22,7 +22,11 @@ public sealed class ChannelsOptions
 /// <summary>"Channels:DirectLine": the Direct Line 3.0 endpoint under /v3/directline.</summary>
 public sealed class DirectLineOptions
 {
-    /// <summary>Per bot (by name) the secrets a server may use to start conversations or generate tokens. Several allow rotation.</summary>
+    /// <summary>
+    /// Per bot (by name) the secrets a server may use to start conversations or generate tokens. Several allow rotation.
+    /// They are checked before the one secret per bot rotated from the admin portal (kept as a hash in the database),
+    /// and rotating never revokes them: remove a configured secret here to retire it.
+    /// </summary>
     public Dictionary<string, string[]> Secrets { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Base64 key (≥ 32 bytes) that signs conversation tokens. Unset: a random key per process (tokens do not survive a restart

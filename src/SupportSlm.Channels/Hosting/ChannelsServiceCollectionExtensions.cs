@@ -7,6 +7,7 @@ using SupportSlm.Channels.DirectLine;
 using SupportSlm.Channels.ScaleOut;
 using SupportSlm.Channels.Turns;
 using SupportSlm.Channels.Widget;
+using SupportSlm.Domain.Bots;
 
 namespace SupportSlm.Channels.Hosting;
 
@@ -14,8 +15,9 @@ public static class ChannelsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the channels and their validated "Channels" options. The host must also register the ports they use:
-    /// <see cref="Domain.Conversations.ITurnProcessor"/> (the pipeline), <see cref="Domain.Bots.IBotCatalog"/> and
-    /// <see cref="Domain.Channels.IDirectLineStore"/> (AddPersistence provides both).
+    /// <see cref="Domain.Conversations.ITurnProcessor"/> (the pipeline), <see cref="Domain.Bots.IBotCatalog"/>,
+    /// <see cref="Domain.Channels.IDirectLineStore"/> and <see cref="Domain.Channels.IDirectLineSecretStore"/> (AddPersistence provides them).
+    /// Also provides the portal's <see cref="Domain.Bots.IChannelAdministration"/> (widget snippet, secret rotation).
     /// </summary>
     public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,11 +32,13 @@ public static class ChannelsServiceCollectionExtensions
         services.AddSingleton<IActivityHandler, SupportBotHandler>();
         services.AddSingleton<DirectLineTokens>();
         services.AddSingleton<DirectLineAuthenticator>();
+        services.AddSingleton<IChannelAdministration, ChannelAdministration>();
         services.AddSingleton<DirectLineHub>();
         services.AddSingleton<DirectLineService>();
         services.AddSingleton<BotConnectorAuthenticator>();
         services.AddSingleton<ConnectorTokenProvider>();
         services.AddSingleton<ConnectorClient>();
+        services.AddSingleton<BotConnectorConversations>();
         services.AddSingleton<WidgetTokenLimiter>();
         services.AddHostedService<RedisBackplane>(); // idle unless Channels:Redis is set
         return services;

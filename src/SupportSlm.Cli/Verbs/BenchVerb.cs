@@ -31,6 +31,7 @@ internal static class BenchVerb
             (args, output) => ChannelsBenchmark.RunAsync(args, output, args.Contains("--pipeline")
                 ? services => PipelineSettings.AddPipeline(services, PipelineSettings.FromEnvironment())
                 : services => services.AddPersistence(new ConfigurationBuilder().AddEnvironmentVariables().Build()))),
+        Benchmark("scale", "Direct Line turns/s and p95 latency, one instance vs two sharing PostgreSQL and Redis (--postgres, --redis)", (args, output) => ScaleBenchmark.RunAsync(args, output, (services, configuration) => services.AddPersistence(configuration).AddMigrateOnStartup())),
     };
 
     /// <summary>A benchmark parses its own options, so everything after its name is passed through untouched.</summary>

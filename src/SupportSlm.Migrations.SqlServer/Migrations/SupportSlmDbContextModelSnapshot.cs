@@ -184,6 +184,28 @@ namespace SupportSlm.Migrations.SqlServer.Migrations
                     b.ToTable("DirectLineConversations", (string)null);
                 });
 
+            modelBuilder.Entity("SupportSlm.Domain.Channels.DirectLineSecret", b =>
+                {
+                    b.Property<string>("BotName")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("RotatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("BotName");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique();
+
+                    b.ToTable("DirectLineSecrets", (string)null);
+                });
+
             modelBuilder.Entity("SupportSlm.Domain.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")

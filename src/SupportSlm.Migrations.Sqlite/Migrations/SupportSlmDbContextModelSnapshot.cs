@@ -175,6 +175,28 @@ namespace SupportSlm.Migrations.Sqlite.Migrations
                     b.ToTable("DirectLineConversations", (string)null);
                 });
 
+            modelBuilder.Entity("SupportSlm.Domain.Channels.DirectLineSecret", b =>
+                {
+                    b.Property<string>("BotName")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RotatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("BotName");
+
+                    b.HasIndex("Sha256")
+                        .IsUnique();
+
+                    b.ToTable("DirectLineSecrets", (string)null);
+                });
+
             modelBuilder.Entity("SupportSlm.Domain.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")

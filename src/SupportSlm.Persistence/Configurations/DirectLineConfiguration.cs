@@ -31,3 +31,16 @@ internal sealed class DirectLineActivityConfiguration : IEntityTypeConfiguration
         b.Property(x => x.Json).HasMaxLength(DirectLineActivity.MaxJsonLength);
     }
 }
+
+internal sealed class DirectLineSecretConfiguration : IEntityTypeConfiguration<DirectLineSecret>
+{
+    public void Configure(EntityTypeBuilder<DirectLineSecret> b)
+    {
+        b.ToTable("DirectLineSecrets");
+        b.HasKey(x => x.BotName);
+        b.Property(x => x.BotName).HasMaxLength(64);
+        b.Property(x => x.Sha256).HasMaxLength(64);
+        // Every Direct Line request presenting a secret that is not configured looks its hash up here.
+        b.HasIndex(x => x.Sha256).IsUnique();
+    }
+}

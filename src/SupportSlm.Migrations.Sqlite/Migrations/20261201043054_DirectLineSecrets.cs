@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace SupportSlm.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class DirectLineSecrets : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "DirectLineSecrets",
+                columns: table => new
+                {
+                    BotName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RotatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DirectLineSecrets", x => x.BotName);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DirectLineSecrets_Sha256",
+                table: "DirectLineSecrets",
+                column: "Sha256",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "DirectLineSecrets");
+        }
+    }
+}
