@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using SupportSlm.Channels.OpenAi;
 using SupportSlm.Inference;
 using SupportSlm.Onnx;
@@ -11,7 +12,8 @@ namespace SupportSlm.Host;
 /// The language model the bots answer with: SupportSlm.Inference over the folder Inference:ModelPath names (the shipped
 /// models/default unless configured). Without that folder the host still starts — the admin portal, knowledge and
 /// channels work — and every bot answer becomes the pipeline's apology that offers a human; the start-up log and the
-/// "model" health check say which setting to fix and which command builds the folder.
+/// "model" health check say which setting to fix and which command builds the folder. With LanguageModel:Remote:Endpoint
+/// set, a remote OpenAI-compatible server answers instead (<see cref="RemoteChatClient"/>) and no local model is loaded.
 /// </summary>
 internal static class LanguageModel
 {
@@ -27,6 +29,10 @@ internal static class LanguageModel
 
     public static WebApplicationBuilder AddLanguageModel(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<LanguageModelOptions>().Bind(builder.Configuration.GetSection(LanguageModelOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LanguageModelOptions>, LanguageModelOptionsValidator>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[RemoteModelOptions.EndpointKey])) return builder.AddRemoteModel();
+
         var configured = builder.Configuration[ModelPathKey];
         var folder = RepositoryRelative.Resolve(string.IsNullOrWhiteSpace(configured) ? DefaultModelPath : configured,
             builder.Environment.ContentRootPath);
@@ -55,6 +61,35 @@ internal static class LanguageModel
         builder.Services.AddHostedService<ModelWarmUp>();
         builder.Services.AddHealthChecks().AddCheck("model", () => HealthCheckResult.Healthy($"model '{modelId}' from {folder}"));
         return builder;
+    }
+
+    /// <summary>
+    /// Every answer from the remote server. The health check does not call it: an instance is still ready to take
+    /// messages (and apologise) while the shared model server is down, and taking every instance out of the load balancer
+    /// at once would lose the customers' messages too.
+    /// </summary>
+    private static WebApplicationBuilder AddRemoteModel(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IChatClient, RemoteChatClient>();
+        builder.Services.AddHostedService<RemoteModelAnnouncement>();
+        var endpoint = builder.Configuration[RemoteModelOptions.EndpointKey];
+        builder.Services.AddHealthChecks().AddCheck("model", () => HealthCheckResult.Healthy($"remote model server {endpoint}"));
+        return builder;
+    }
+
+    /// <summary>Says at start which server answers, so an operator reading the log knows no local model is in use.</summary>
+    private sealed class RemoteModelAnnouncement(IOptions<LanguageModelOptions> options, ILogger<RemoteModelAnnouncement> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            var remote = options.Value.Remote;
+            logger.LogInformation("Bots answer with model '{Model}' of the remote server {Endpoint} ({Setting}); adapters map to remote models by id{Mapped}",
+                remote.Model, remote.Endpoint, RemoteModelOptions.EndpointKey,
+                remote.AdapterModels.Count == 0 ? "" : $" or LanguageModel:Remote:AdapterModels ({remote.AdapterModels.Count})");
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Loads the model while the host starts, so a broken folder stops it with the reason instead of failing the first customer.</summary>

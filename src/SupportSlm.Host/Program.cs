@@ -1,5 +1,6 @@
 using SupportSlm.Admin;
 using SupportSlm.Channels.Hosting;
+using SupportSlm.Finetune;
 using SupportSlm.Host;
 using SupportSlm.Orchestration.Hosting;
 using SupportSlm.Persistence;
@@ -19,7 +20,9 @@ builder.Services.AddOrchestration(builder.Configuration);
 builder.Services.AddDefaultBot(builder.Configuration);
 builder.Services.AddChannels(builder.Configuration);
 builder.Services.AddAgentReplies();
+builder.Services.AddFineTuning(builder.Configuration);
 builder.Services.AddAdmin(builder.Configuration);
+builder.AddModelTools();
 
 var app = builder.Build();
 

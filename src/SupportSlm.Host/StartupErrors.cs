@@ -35,7 +35,8 @@ internal static class StartupErrors
         ChannelsException c => c.Message,
         IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) =>
             $"{io.Message} Choose another address with --urls or the ASPNETCORE_URLS setting.",
-        AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
+        // Several sections can fail at once (a shared setting such as Orchestration:ContextBudgetChars feeds more than one): one line for all.
+        AggregateException a when a.InnerExceptions.All(inner => Describe(inner) is not null) => string.Join(" ", a.InnerExceptions.Select(Describe)),
         _ => null,
     };
 }

@@ -2,11 +2,13 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SupportSlm.Domain.Knowledge;
 using SupportSlm.Domain.Models;
 using SupportSlm.Inference.Adapters;
 using SupportSlm.Inference.Chat;
 using SupportSlm.Inference.Embeddings;
 using SupportSlm.Inference.Models;
+using SupportSlm.Inference.Reranking;
 using SupportSlm.Inference.Serving;
 using SupportSlm.Tokenizers;
 
@@ -15,7 +17,8 @@ namespace SupportSlm.Inference;
 public static class InferenceServiceCollectionExtensions
 {
     /// <summary>Registers the model host, adapter registry, inference worker and <see cref="IChatClient"/> from the
-    /// "Inference" section (validated at start), and an IEmbeddingGenerator when Inference:EmbeddingModelPath is set.
+    /// "Inference" section (validated at start), the query-likelihood <see cref="IPassageReranker"/> retrieval uses when
+    /// Retrieval:Rerank:Enabled is set, and an IEmbeddingGenerator when Inference:EmbeddingModelPath is set.
     /// The models load on first use.</summary>
     public static IServiceCollection AddInference(this IServiceCollection services, IConfiguration configuration)
     {
@@ -45,6 +48,9 @@ public static class InferenceServiceCollectionExtensions
                 KvCacheBudgetBytes = (long)o.KvCacheBudgetMb << 20,
             }, sp.GetRequiredService<AdapterRegistry>());
         });
+        services.AddSingleton<IPassageReranker>(sp => new QueryLikelihoodReranker(
+            new Lazy<ContinuationScorer>(() => new ContinuationScorer(sp.GetRequiredService<ModelHost>())),
+            new Lazy<ITokenizer>(sp.GetRequiredService<ITokenizer>)));
         services.AddSingleton<IChatClient>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<InferenceOptions>>().Value;

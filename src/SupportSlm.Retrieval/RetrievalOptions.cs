@@ -32,6 +32,15 @@ public sealed class RetrievalOptions
     /// <summary>Create and fill the "default" knowledge base at start when it is missing.</summary>
     public bool SeedDefaultKnowledgeBase { get; set; } = true;
     public CrawlOptions Crawl { get; set; } = new();
+    public RerankOptions Rerank { get; set; } = new();
+
+    /// <summary>These settings with another rerank stage (the evaluation compares several on one database).</summary>
+    public RetrievalOptions WithRerank(RerankOptions rerank)
+    {
+        var copy = (RetrievalOptions)MemberwiseClone();
+        copy.Rerank = rerank;
+        return copy;
+    }
 
     public LexicalIndexKind ParsedLexicalIndex =>
         Enum.TryParse<LexicalIndexKind>(LexicalIndex, ignoreCase: true, out var kind) && Enum.IsDefined(kind)

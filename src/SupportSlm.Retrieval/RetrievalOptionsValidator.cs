@@ -26,6 +26,9 @@ public sealed class RetrievalOptionsValidator : IValidateOptions<RetrievalOption
         Check(o.Crawl.MaxPages is >= 1 and <= 100_000, $"Retrieval:Crawl:MaxPages must be between 1 and 100000 (was {o.Crawl.MaxPages}).");
         Check(o.Crawl.MaxDepth is >= 0 and <= 20, $"Retrieval:Crawl:MaxDepth must be between 0 and 20 (was {o.Crawl.MaxDepth}).");
         Check(o.Crawl.TimeoutSeconds is >= 1 and <= 600, $"Retrieval:Crawl:TimeoutSeconds must be between 1 and 600 (was {o.Crawl.TimeoutSeconds}).");
+        Check(o.Rerank.Candidates >= 2 && o.Rerank.Candidates <= o.MaxTop,
+            $"Retrieval:Rerank:Candidates must be between 2 and MaxTop ({o.MaxTop}) (was {o.Rerank.Candidates}).");
+        Check(o.Rerank.Weight is >= 0 and <= 1, $"Retrieval:Rerank:Weight must be between 0 and 1 (was {o.Rerank.Weight}).");
         if (!string.IsNullOrWhiteSpace(o.DefaultKnowledgePath) && o.SeedDefaultKnowledgeBase && !Directory.Exists(o.DefaultKnowledgePath))
             errors.Add($"Retrieval:DefaultKnowledgePath '{o.DefaultKnowledgePath}' is not a folder.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -31,6 +31,8 @@ public sealed class LlamaModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>When false (LoRA fine-tuning) base-weight gradients are neither computed nor stored.</summary>
     public bool TrainBase { get; set; } = true;
     public LoraAdapter<T>? Adapter { get; set; }
+    /// <summary>Where every GEMM of forward and backward runs (the trainer sets its device's backend; the caller owns it).</summary>
+    public IGemm<T> Gemm { get; set; } = CpuGemm<T>.Instance;
 
     /// <summary>Random init: N(0, 0.02²) matrices, output projections scaled by 1/√(2·layers) (GPT-2), norms = 1.</summary>
     public static LlamaModel<T> CreateRandom(LlamaConfig config, ulong seed)
@@ -73,7 +75,7 @@ public sealed class LlamaModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             Linear(l, LoraTarget.V, la.Xn1, o.Wv, d, kv, la.V);                          // [N, KvDim]
             Rope<T>(la.Q, seqLen, c.Heads, c.HeadSize, _ropeCos, _ropeSin, inverse: false);
             Rope<T>(la.K, seqLen, c.KvHeads, c.HeadSize, _ropeCos, _ropeSin, inverse: false);
-            CausalAttention.Forward(la.Q, la.K, la.V, la.Probs, la.Att, batch, seqLen, c.Heads, c.KvHeads, c.HeadSize);
+            CausalAttention.Forward(Gemm, la.Q, la.K, la.V, la.Probs, la.Att, batch, seqLen, c.Heads, c.KvHeads, c.HeadSize);
             Linear(l, LoraTarget.O, la.Att, o.Wo, d, d, a.TmpD);                         // [N, D]
             VectorOps.Add<T>(a.TmpD, x);
             x.CopyTo(la.XMid, 0);
@@ -86,7 +88,7 @@ public sealed class LlamaModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         x.CopyTo(a.XFinal, 0);
         RmsNormForward(a.XFinal, w.AsSpan(Layout.FinalNorm, d), d, eps, a.XnF, a.InvF);
-        LinearForward<T>(a.XnF, w.AsSpan(Layout.Output, c.VocabSize * d), n, d, c.VocabSize, a.Logits);  // [N, V]
+        LinearForward(Gemm, a.XnF, w, Layout.Output, n, d, c.VocabSize, a.Logits);                 // [N, V]
         return a.Logits;
     }
 
@@ -100,7 +102,7 @@ public sealed class LlamaModel<T> where T : unmanaged, IFloatingPointIeee754<T>
         var g = Gradients;
         Span<T> Grad(int offset, int length) => TrainBase ? g.AsSpan(offset, length) : Span<T>.Empty;
 
-        LinearBackward<T>(a.XnF, w.AsSpan(Layout.Output, v * d), dLogits, n, d, v, a.DXn, false, Grad(Layout.Output, v * d));
+        LinearBackward<T>(Gemm, a.XnF, w, Layout.Output, dLogits, n, d, v, a.DXn, false, Grad(Layout.Output, v * d));
         RmsNormBackward(a.XFinal, w.AsSpan(Layout.FinalNorm, d), a.InvF, a.DXn, d, a.DX, Grad(Layout.FinalNorm, d), accumulate: false);
         for (int l = c.Layers - 1; l >= 0; l--)
         {
@@ -115,7 +117,7 @@ public sealed class LlamaModel<T> where T : unmanaged, IFloatingPointIeee754<T>
             // Attention block: x_mid = x_in + Wo·attn
             LinearGrad(l, LoraTarget.O, la.Att, o.Wo, d, d, a.DX, a.DAtt, false);
             Array.Clear(a.DQ); Array.Clear(a.DK); Array.Clear(a.DV);
-            CausalAttention.Backward(la.Q, la.K, la.V, la.Probs, a.DAtt, a.DQ, a.DK, a.DV, a.Batch, a.SeqLen, c.Heads, c.KvHeads, c.HeadSize);
+            CausalAttention.Backward(Gemm, la.Q, la.K, la.V, la.Probs, a.DAtt, a.DQ, a.DK, a.DV, a.Batch, a.SeqLen, c.Heads, c.KvHeads, c.HeadSize);
             Rope<T>(a.DQ, a.SeqLen, c.Heads, c.HeadSize, _ropeCos, _ropeSin, inverse: true);
             Rope<T>(a.DK, a.SeqLen, c.KvHeads, c.HeadSize, _ropeCos, _ropeSin, inverse: true);
             LinearGrad(l, LoraTarget.Q, la.Xn1, o.Wq, d, d, a.DQ, a.DXn, false);
@@ -149,16 +151,16 @@ public sealed class LlamaModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     private void Linear(int layer, LoraTarget target, T[] x, int wOffset, int inDim, int outDim, T[] y)
     {
         int rows = _act!.Batch * _act.SeqLen;
-        LinearForward<T>(x, Weights.AsSpan(wOffset, outDim * inDim), rows, inDim, outDim, y);
-        Adapter?.Forward(layer, target, x, rows, y);
+        LinearForward(Gemm, x, Weights, wOffset, rows, inDim, outDim, y);
+        Adapter?.Forward(Gemm, layer, target, x, rows, y);
     }
 
     private void LinearGrad(int layer, LoraTarget target, T[] x, int wOffset, int inDim, int outDim, T[] dy, T[] dx, bool accumulateDx)
     {
         int rows = _act!.Batch * _act.SeqLen;
         var dW = TrainBase ? Gradients.AsSpan(wOffset, outDim * inDim) : Span<T>.Empty;
-        LinearBackward<T>(x, Weights.AsSpan(wOffset, outDim * inDim), dy, rows, inDim, outDim, dx, accumulateDx, dW);
-        Adapter?.Backward(layer, target, rows, dy, dx);
+        LinearBackward<T>(Gemm, x, Weights, wOffset, dy, rows, inDim, outDim, dx, accumulateDx, dW);
+        Adapter?.Backward(Gemm, layer, target, rows, dy, dx);
     }
 
     /// <summary>Everything the backward pass reads, sized for one (batch, seqLen).</summary>

@@ -14,7 +14,8 @@ namespace SupportSlm.Training;
 //   logits = Wout·RMSNorm(x)                                  [N, V]   (Wout = Embed when tied)
 //
 // The element type T is float for training and double for the finite-difference gradient checks: the same code runs
-// in both (MatMul sends float to the SIMD kernel and double to the reference loop).
+// in both. Every GEMM goes through an IGemm<T> (Kernels/IGemm.cs): the CPU kernels (float → SIMD kernel, double → the
+// reference loop) or, for float, the ILGPU kernel on a GPU.
 
 /// <summary>Each layer's forward and backward, stateless. Backward methods accumulate (+=) into parameter gradients.</summary>
 public static class LlamaLayers
@@ -159,15 +160,15 @@ public static class LlamaLayers
         });
 
     // ---- Linear ------------------------------------------------------------------------------------------------
-    /// <summary>y = x·Wᵀ.   x [N, in], W [out, in], y [N, out]</summary>
-    public static void LinearForward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, int rows, int inDim, int outDim, Span<T> y)
-        where T : unmanaged, INumber<T> => MatMul.Multiply(x, false, w, true, y, rows, outDim, inDim, accumulate: false);
+    /// <summary>y = x·Wᵀ.   x [N, in], W = parameters[w ..] [out, in], y [N, out]</summary>
+    public static void LinearForward<T>(IGemm<T> gemm, ReadOnlySpan<T> x, T[] parameters, int w, int rows, int inDim, int outDim, Span<T> y)
+        where T : unmanaged, INumber<T> => gemm.MultiplyParameters(x, false, parameters, w, true, y, rows, outDim, inDim, accumulate: false);
 
     /// <summary>dx (+)= dy·W, dW += dyᵀ·x (skipped when dW is empty: frozen weight).</summary>
-    public static void LinearBackward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, int rows, int inDim, int outDim,
-        Span<T> dx, bool accumulateDx, Span<T> dW) where T : unmanaged, INumber<T>
+    public static void LinearBackward<T>(IGemm<T> gemm, ReadOnlySpan<T> x, T[] parameters, int w, ReadOnlySpan<T> dy, int rows, int inDim,
+        int outDim, Span<T> dx, bool accumulateDx, Span<T> dW) where T : unmanaged, INumber<T>
     {
-        MatMul.Multiply(dy, false, w, false, dx, rows, inDim, outDim, accumulateDx);
-        if (!dW.IsEmpty) MatMul.Multiply(dy, true, x, false, dW, outDim, inDim, rows, accumulate: true);
+        gemm.MultiplyParameters(dy, false, parameters, w, false, dx, rows, inDim, outDim, accumulateDx);
+        if (!dW.IsEmpty) gemm.Multiply(dy, true, x, false, dW, outDim, inDim, rows, accumulate: true);
     }
 }

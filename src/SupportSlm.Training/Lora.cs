@@ -99,7 +99,7 @@ public sealed class LoraAdapter<T> where T : unmanaged, IFloatingPointIeee754<T>
     };
 
     /// <summary>y += s·(drop(x)·Aᵀ)·Bᵀ.   x [N, in], y [N, out]; keeps drop(x) and s·u for the backward.</summary>
-    internal void Forward(int layer, LoraTarget target, T[] x, int rows, T[] y)
+    internal void Forward(IGemm<T> gemm, int layer, LoraTarget target, T[] x, int rows, T[] y)
     {
         if (_slots[layer, (int)target] is not { } s) return;
         int r = Config.Rank;
@@ -116,33 +116,33 @@ public sealed class LoraAdapter<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
         }
         st.Input = xd;
-        MatMul.Multiply<T>(xd, false, Weights.AsSpan(s.A, r * s.In), true, st.ScaledU, rows, r, s.In, false);   // u [N, r]
+        gemm.MultiplyParameters(xd, false, Weights, s.A, true, st.ScaledU, rows, r, s.In, false);   // u [N, r]
         T scale = T.CreateChecked(Config.Scale);
         for (int i = 0; i < st.ScaledU.Length; i++) st.ScaledU[i] *= scale;
-        MatMul.Multiply<T>(st.ScaledU, false, Weights.AsSpan(s.B, s.Out * r), true, y, rows, s.Out, r, true);
+        gemm.MultiplyParameters(st.ScaledU, false, Weights, s.B, true, y, rows, s.Out, r, true);
     }
 
     /// <summary>dB += dyᵀ·(s·u), dA += (s·dy·B)ᵀ·drop(x), dx += mask ⊙ (s·dy·B)·A.</summary>
-    internal void Backward(int layer, LoraTarget target, int rows, T[] dy, T[] dx)
+    internal void Backward(IGemm<T> gemm, int layer, LoraTarget target, int rows, T[] dy, T[] dx)
     {
         if (_slots[layer, (int)target] is not { } s) return;
         int r = Config.Rank;
         var st = _state[(layer, target)];
-        MatMul.Multiply<T>(dy, true, st.ScaledU, false, Gradients.AsSpan(s.B, s.Out * r), s.Out, r, rows, true);
-        MatMul.Multiply<T>(dy, false, Weights.AsSpan(s.B, s.Out * r), false, st.DU, rows, r, s.Out, false);
+        gemm.Multiply(dy, true, st.ScaledU, false, Gradients.AsSpan(s.B, s.Out * r), s.Out, r, rows, true);
+        gemm.MultiplyParameters(dy, false, Weights, s.B, false, st.DU, rows, r, s.Out, false);
         T scale = T.CreateChecked(Config.Scale);
         for (int i = 0; i < st.DU.Length; i++) st.DU[i] *= scale;
-        MatMul.Multiply<T>(st.DU, true, st.Input!, false, Gradients.AsSpan(s.A, r * s.In), r, s.In, rows, true);
+        gemm.Multiply(st.DU, true, st.Input!, false, Gradients.AsSpan(s.A, r * s.In), r, s.In, rows, true);
         if (Training && Config.Dropout > 0)
         {
-            MatMul.Multiply<T>(st.DU, false, Weights.AsSpan(s.A, r * s.In), false, st.DInput, rows, s.In, r, false);
+            gemm.MultiplyParameters(st.DU, false, Weights, s.A, false, st.DInput, rows, s.In, r, false);
             T keep = T.One / T.CreateChecked(1 - Config.Dropout);
             for (int i = 0; i < rows * s.In; i++)
                 if (!Dropped(layer, target, i)) dx[i] += st.DInput[i] * keep;
         }
         else
         {
-            MatMul.Multiply<T>(st.DU, false, Weights.AsSpan(s.A, r * s.In), false, dx, rows, s.In, r, true);
+            gemm.MultiplyParameters(st.DU, false, Weights, s.A, false, dx, rows, s.In, r, true);
         }
     }
 

@@ -35,6 +35,8 @@ public sealed record TrainConfig
     public int CheckpointInterval { get; init; } = 100;
     public LoraConfig? Lora { get; init; }
     public DistillConfig? Distill { get; init; }
+    /// <summary>Where the GEMMs run ("cpu", "cuda" or "auto"); `--device` on the command line overrides it.</summary>
+    public TrainingDevice Device { get; init; } = TrainingDevice.Cpu;
 
     public static TrainConfig Load(string path)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using SupportSlm.Training.Data;
 using SupportSlm.Training.Import;
 using SupportSlm.Training.IO;
+using SupportSlm.Training.Kernels;
 
 namespace SupportSlm.Training;
 
@@ -24,12 +25,18 @@ public sealed class Trainer
 
     private readonly TrainConfig _cfg;
     private readonly TextWriter? _progress;
+    private readonly IGemm<float>? _gemm;
 
-    public Trainer(TrainConfig config, TextWriter? progress = null)
+    /// <param name="gemm">
+    /// Where the GEMMs run, instead of opening <see cref="TrainConfig.Device"/> (tests pass ILGPU's CPU accelerator to run
+    /// the GPU path without a GPU); the caller keeps ownership.
+    /// </param>
+    public Trainer(TrainConfig config, TextWriter? progress = null, IGemm<float>? gemm = null)
     {
         config.Validate();
         _cfg = config;
         _progress = progress;
+        _gemm = gemm;
     }
 
     public string CheckpointPath => Path.Combine(_cfg.OutputDir, CheckpointFile);
@@ -40,6 +47,9 @@ public sealed class Trainer
     /// </summary>
     public TrainResult Run(bool resume = false, long? stopAfterStep = null, CancellationToken cancel = default)
     {
+        using var ownedGemm = _gemm is null ? TrainingDevices.OpenGemm(_cfg.Device) : null;
+        var gemm = _gemm ?? ownedGemm!;
+        _progress?.WriteLine($"device: {gemm.Device}");
         var train = TokenShard.Load(_cfg.TrainShard);
         var eval = _cfg.EvalShard is null ? null : TokenShard.Load(_cfg.EvalShard);
         var trainRows = RowsOrWindows(train, _cfg.SeqLen, _cfg.Seed, _cfg.TrainShard);
@@ -49,6 +59,9 @@ public sealed class Trainer
         if (train.VocabSize != model.Config.VocabSize || (eval is not null && eval.VocabSize != model.Config.VocabSize))
             throw new TrainingException($"Token shards were made with a {train.VocabSize}-token vocabulary but the model has {model.Config.VocabSize}: tokenizer/model vocabulary mismatch.");
         var teacher = LoadTeacher(model.Config);
+        // the teacher's weights never change, so on a GPU they are uploaded once and stay resident
+        model.Gemm = gemm;
+        if (teacher is not null) teacher.Gemm = gemm;
         float[] trainable = adapter?.Weights ?? model.Weights;
         float[] gradients = adapter?.Gradients ?? model.Gradients;
 
@@ -90,6 +103,7 @@ public sealed class Trainer
             if (_cfg.GradClip > 0 && norm > _cfg.GradClip) ScaleAndNorm(gradients, _cfg.GradClip / norm);
             double lr = LearningRateSchedule.At(step, _cfg.Steps, _cfg.WarmupSteps, _cfg.LearningRate, _cfg.MinLearningRate);
             optimizer.Update(trainable, gradients, lr);
+            gemm.ParametersChanged(trainable);
             if (!AllFinite(trainable))
                 throw new TrainingException($"Training diverged at step {step}: the update made parameters non-finite (learning rate {lr:G3}). " +
                     (File.Exists(CheckpointPath) ? $"The last good checkpoint is kept at {CheckpointPath}." : "No checkpoint had been written yet.") +

@@ -104,8 +104,8 @@ public sealed class ConversationFlowTests(Browser browser)
         await Assertions.Expect(page.Locator("[data-testid=not-configured]")).ToContainTextAsync("channels capability");
         await Assertions.Expect(page.Locator("#reply")).ToHaveCountAsync(0);
 
-        var admin = new ConversationAdministration(host.Contexts, host.Services.GetRequiredService<Auditing.AuditTrail>(),
-            new ServiceCollection().AddSingleton<IAgentReplyDelivery>(new RecordingReplyDelivery(fail: true)).BuildServiceProvider(), TimeProvider.System);
+        var admin = new ConversationAdministration(host.Contexts, host.Services.GetRequiredService<Auditing.AuditTrail>(), TimeProvider.System,
+            new RecordingReplyDelivery(fail: true));
         var error = await Assert.ThrowsAsync<AdminException>(() => admin.ReplyAsync(conversation.Id, "agent@example.test", "Hello?", CancellationToken.None));
         Assert.Contains("could not be delivered on WebChat: connection refused", error.Message);
         await using var db = await host.Contexts.CreateDbContextAsync();

@@ -81,6 +81,9 @@ public sealed class KnowledgeFlowTests(Browser browser)
         {
             s.RemoveAll<IKnowledgeIngestion>();
             s.RemoveAll<IKnowledgeRetriever>();
+            // Adapter evaluation and fine-tuning draw on the knowledge base, so they cannot be there without retrieval.
+            s.RemoveAll<Domain.Models.IAdapterEvaluator>();
+            s.RemoveAll<Domain.Models.IFineTuningRunner>();
         });
         await host.WithDbAsync(db =>
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Playwright;
 using SupportSlm.Admin.Security;
 using SupportSlm.Domain.Models;
@@ -110,11 +111,17 @@ public sealed class ModelsFlowTests(Browser browser)
     [Fact]
     public async Task Without_the_onnx_and_training_capabilities_upload_and_fine_tuning_say_not_configured()
     {
-        await using var host = new AdminHost();
+        await using var host = new AdminHost(services: s =>
+        {
+            s.RemoveAll<IAdapterFileValidator>();
+            s.RemoveAll<IAdapterEvaluator>();
+            s.RemoveAll<IFineTuningRunner>();
+        });
         using var client = await host.SignedInClientAsync(AdminRoles.Admin);
         var page = await client.GetStringAsync("/admin/models");
         Assert.Contains("checked by the ONNX capability, which is not configured", page);
         Assert.Contains("Fine-tuning is provided by the training capability, which is not configured", page);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(Models.ModelAdministration.NotConfiguredEvaluator), page);
         Assert.DoesNotContain("data-testid=\"upload\"", page);
     }
 

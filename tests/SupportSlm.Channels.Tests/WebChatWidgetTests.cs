@@ -36,7 +36,9 @@ public sealed class WebChatWidgetTests : IAsyncLifetime
         page.Request += (_, r) => { if (!r.Url.StartsWith(_host.BaseAddress.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal) && !r.Url.StartsWith("blob:", StringComparison.Ordinal)) foreignRequests.Add(r.Url); };
         page.PageError += (_, e) => errors.Add(e);
 
-        await page.GotoAsync(new Uri(_host.BaseAddress, $"/widget/{ChannelsTestHost.BotName}?transport={transport}").ToString());
+        // The page's load event waits for the 3.9 MB Web Chat bundle, slow when CI runs browser suites side by side.
+        await page.GotoAsync(new Uri(_host.BaseAddress, $"/widget/{ChannelsTestHost.BotName}?transport={transport}").ToString(),
+            new PageGotoOptions { Timeout = 90_000 });
         // Web Chat ignores Enter until its connection is up (with polling, until the first poll answers), so Enter is
         // repeated until the box empties, as a customer would.
         var input = page.GetByRole(AriaRole.Textbox).First;

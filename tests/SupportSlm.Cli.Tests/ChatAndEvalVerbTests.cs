@@ -40,6 +40,15 @@ public sealed class ChatAndEvalVerbTests
         Assert.Contains("vibes", error);
     }
 
+    [Fact]
+    public async Task Eval_rerank_refuses_a_blend_weight_outside_0_to_1_naming_the_setting()
+    {
+        var (code, _, error) = await Cli.RunAsync("eval", "rerank", "--weights", "0.5", "1.5");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("error: Retrieval:Rerank:Weight must be between 0 and 1 (was 1.5).", error);
+    }
+
     private static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

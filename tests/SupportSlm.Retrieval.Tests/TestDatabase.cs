@@ -29,7 +29,9 @@ public sealed class TestDatabase : IAsyncDisposable
     public KnowledgeRetriever Retriever => _services.GetRequiredService<KnowledgeRetriever>();
     public IDbContextFactory<SupportSlmDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<SupportSlmDbContext>>();
 
-    public static async Task<TestDatabase> CreateAsync(EmbeddingModel? model = null, Dictionary<string, string?>? settings = null)
+    /// <param name="reranker">Registered as the host's language model registers its reranker; null registers none.</param>
+    public static async Task<TestDatabase> CreateAsync(EmbeddingModel? model = null, Dictionary<string, string?>? settings = null,
+        Domain.Knowledge.IPassageReranker? reranker = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "supportslm-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -39,7 +41,7 @@ public sealed class TestDatabase : IAsyncDisposable
             ["Persistence:DataDirectory"] = directory,
             ["Retrieval:SeedDefaultKnowledgeBase"] = "false",
         };
-        return await StartAsync(model, settings, directory, values, null);
+        return await StartAsync(model, settings, directory, values, null, reranker);
     }
 
     /// <summary>
@@ -79,15 +81,16 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     private static async Task<TestDatabase> StartAsync(EmbeddingModel? model, Dictionary<string, string?>? settings, string directory,
-        Dictionary<string, string?> values, Func<Task>? drop)
+        Dictionary<string, string?> values, Func<Task>? drop, Domain.Knowledge.IPassageReranker? reranker = null)
     {
         foreach (var (k, v) in settings ?? []) values[k] = v;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection().AddLogging().AddPersistence(configuration).AddRetrieval(configuration)
-            .AddSingleton(EmbeddingModelProvider.Fixed(model))
-            .BuildServiceProvider();
-        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        return new TestDatabase(services, directory, drop);
+            .AddSingleton(EmbeddingModelProvider.Fixed(model));
+        if (reranker is not null) services.AddSingleton(reranker);
+        var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        return new TestDatabase(provider, directory, drop);
     }
 
     public Task<IngestionReport> IngestAsync(string kb, params SourceDocument[] documents) =>

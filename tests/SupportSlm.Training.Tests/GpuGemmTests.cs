@@ -45,8 +45,8 @@ public class GpuGemmTests
         var y = new double[rows * outDim];
         var dx = new double[rows * inDim];
         var dW = new double[outDim * inDim];
-        LlamaLayers.LinearForward<double>(xd, wd, rows, inDim, outDim, y);
-        LlamaLayers.LinearBackward<double>(xd, wd, dyd, rows, inDim, outDim, dx, accumulateDx: false, dW);
+        LlamaLayers.LinearForward(CpuGemm<double>.Instance, xd, wd, 0, rows, inDim, outDim, y);
+        LlamaLayers.LinearBackward<double>(CpuGemm<double>.Instance, xd, wd, 0, dyd, rows, inDim, outDim, dx, accumulateDx: false, dW);
 
         // the same three products the C# layer runs: y = x·Wᵀ, dx = dy·W, dW += dyᵀ·x
         using var gemm = GpuGemm.CreateCpu();

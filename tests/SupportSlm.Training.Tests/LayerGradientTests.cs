@@ -70,12 +70,12 @@ public class LayerGradientTests
         double Loss()
         {
             var o = new double[qn];
-            CausalAttention.Forward(q, k, v, new double[probs.Length], o, batch, seqLen, heads, kv, hs);
+            CausalAttention.Forward(CpuGemm<double>.Instance, q, k, v, new double[probs.Length], o, batch, seqLen, heads, kv, hs);
             return Dot(o, r);
         }
-        CausalAttention.Forward(q, k, v, probs, new double[qn], batch, seqLen, heads, kv, hs);
+        CausalAttention.Forward(CpuGemm<double>.Instance, q, k, v, probs, new double[qn], batch, seqLen, heads, kv, hs);
         double[] dq = new double[qn], dk = new double[kn], dv = new double[kn];
-        CausalAttention.Backward(q, k, v, probs, r, dq, dk, dv, batch, seqLen, heads, kv, hs);
+        CausalAttention.Backward(CpuGemm<double>.Instance, q, k, v, probs, r, dq, dk, dv, batch, seqLen, heads, kv, hs);
         AssertMatches(q, dq, Loss, "attention dq");
         AssertMatches(k, dk, Loss, "attention dk");
         AssertMatches(v, dv, Loss, "attention dv");
@@ -87,10 +87,10 @@ public class LayerGradientTests
         const int seqLen = 4, hs = 2;
         double[] q = Random(seqLen * hs, 10), k = Random(seqLen * hs, 11), v = Random(seqLen * hs, 12);
         var before = new double[seqLen * hs];
-        CausalAttention.Forward(q, k, v, new double[seqLen * seqLen], before, 1, seqLen, 1, 1, hs);
+        CausalAttention.Forward(CpuGemm<double>.Instance, q, k, v, new double[seqLen * seqLen], before, 1, seqLen, 1, 1, hs);
         k[^1] += 5; v[^1] += 5;   // change only the last position
         var after = new double[seqLen * hs];
-        CausalAttention.Forward(q, k, v, new double[seqLen * seqLen], after, 1, seqLen, 1, 1, hs);
+        CausalAttention.Forward(CpuGemm<double>.Instance, q, k, v, new double[seqLen * seqLen], after, 1, seqLen, 1, 1, hs);
         Assert.Equal(before[..((seqLen - 1) * hs)], after[..((seqLen - 1) * hs)]);
         Assert.NotEqual(before[^1], after[^1]);
     }
@@ -119,11 +119,11 @@ public class LayerGradientTests
         double Loss()
         {
             var y = new double[rows * outDim];
-            LlamaLayers.LinearForward<double>(x, w, rows, inDim, outDim, y);
+            LlamaLayers.LinearForward(CpuGemm<double>.Instance, x, w, 0, rows, inDim, outDim, y);
             return Dot(y, r);
         }
         double[] dx = new double[x.Length], dw = new double[w.Length];
-        LlamaLayers.LinearBackward<double>(x, w, r, rows, inDim, outDim, dx, false, dw);
+        LlamaLayers.LinearBackward<double>(CpuGemm<double>.Instance, x, w, 0, r, rows, inDim, outDim, dx, false, dw);
         AssertMatches(x, dx, Loss, "linear dx");
         AssertMatches(w, dw, Loss, "linear dW");
     }

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SupportSlm.Admin.Auditing;
 using SupportSlm.Domain;
@@ -14,9 +13,9 @@ namespace SupportSlm.Admin.Bots;
 public sealed class BotAdministration(
     IDbContextFactory<SupportSlmDbContext> contexts,
     AuditTrail audit,
-    IServiceProvider services,
     IOptions<AdminOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    IChannelAdministration? channels = null)
 {
     public sealed record BotRow(Guid Id, string Name, string DisplayName, string KnowledgeBase, string? Adapter, ChannelSet Channels, DateTimeOffset UpdatedAt);
 
@@ -110,7 +109,7 @@ public sealed class BotAdministration(
         return bot;
     }
 
-    public IChannelAdministration? Channels => services.GetService<IChannelAdministration>();
+    public IChannelAdministration? Channels => channels;
 
     /// <summary>The widget snippet, or null with the reason when the channels capability or the public address is not configured.</summary>
     public (string? Snippet, string? NotConfigured) WidgetSnippet(Bot bot)

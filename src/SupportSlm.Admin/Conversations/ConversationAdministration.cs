@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using SupportSlm.Admin.Auditing;
 using SupportSlm.Domain;
 using SupportSlm.Domain.Bots;
@@ -12,8 +11,8 @@ namespace SupportSlm.Admin.Conversations;
 public sealed class ConversationAdministration(
     IDbContextFactory<SupportSlmDbContext> contexts,
     AuditTrail audit,
-    IServiceProvider services,
-    TimeProvider clock)
+    TimeProvider clock,
+    IAgentReplyDelivery? delivery = null)
 {
     public sealed record ConversationRow(
         Guid Id, string Bot, Channel Channel, string Customer, ConversationState State, string? Agent,
@@ -58,7 +57,7 @@ public sealed class ConversationAdministration(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public IAgentReplyDelivery? Delivery => services.GetService<IAgentReplyDelivery>();
+    public IAgentReplyDelivery? Delivery => delivery;
 
     /// <summary>Null when an agent can reply on <paramref name="channel"/>; otherwise why not.</summary>
     public string? ReplyNotConfigured(Channel channel) =>

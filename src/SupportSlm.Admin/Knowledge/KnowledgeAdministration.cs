@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using SupportSlm.Admin.Auditing;
 using SupportSlm.Domain;
 using SupportSlm.Domain.Knowledge;
@@ -12,8 +11,9 @@ namespace SupportSlm.Admin.Knowledge;
 public sealed class KnowledgeAdministration(
     IDbContextFactory<SupportSlmDbContext> contexts,
     AuditTrail audit,
-    IServiceProvider services,
-    TimeProvider clock)
+    TimeProvider clock,
+    IKnowledgeIngestion? ingestion = null,
+    IKnowledgeRetriever? retriever = null)
 {
     public static readonly string[] UploadExtensions = [".md", ".markdown", ".html", ".htm", ".txt", ".csv", ".json"];
 
@@ -23,8 +23,8 @@ public sealed class KnowledgeAdministration(
 
     private readonly ConcurrentDictionary<string, KnowledgeIngestionProgress> reindexing = new(StringComparer.Ordinal);
 
-    public IKnowledgeIngestion? Ingestion => services.GetService<IKnowledgeIngestion>();
-    public IKnowledgeRetriever? Retriever => services.GetService<IKnowledgeRetriever>();
+    public IKnowledgeIngestion? Ingestion => ingestion;
+    public IKnowledgeRetriever? Retriever => retriever;
 
     public const string IngestionNotConfigured = "Ingestion (uploads, URL sources, re-indexing) is provided by the retrieval capability, which is not configured in this host.";
     public const string SearchNotConfigured = "Search is provided by the retrieval capability, which is not configured in this host.";

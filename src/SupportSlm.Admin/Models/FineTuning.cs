@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SupportSlm.Admin.Auditing;
@@ -25,14 +24,15 @@ public sealed class FineTuning(
     TrainingExamples examples,
     ModelAdministration models,
     AuditTrail audit,
-    IServiceProvider services,
     TimeProvider clock,
-    ILogger<FineTuning> logger) : BackgroundService
+    ILogger<FineTuning> logger,
+    IFineTuningRunner? runner = null) : BackgroundService
 {
     private readonly Channel<Guid> queue = Channel.CreateUnbounded<Guid>();
     private readonly ConcurrentDictionary<Guid, List<FineTuneProgress>> curves = new();
 
-    public IFineTuningRunner? Runner => services.GetService<IFineTuningRunner>();
+    /// <summary>The training capability's runner; null when the host has none (the portal then offers no fine-tuning).</summary>
+    public IFineTuningRunner? Runner => runner;
 
     private DateTimeOffset Now => clock.GetUtcNow();
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SupportSlm.Admin.Auditing;
 using SupportSlm.Admin.Bots;
@@ -10,13 +9,18 @@ using SupportSlm.Persistence;
 
 namespace SupportSlm.Admin.Models;
 
-/// <summary>Base models and LoRA adapters: registration, adapter uploads, activation per bot, rollback, evaluation.</summary>
+/// <summary>
+/// Base models and LoRA adapters: registration, adapter uploads, activation per bot, rollback, evaluation. The adapter
+/// check and the evaluation are other capabilities' ports, optional: without them the portal refuses uploads or offers
+/// no "Evaluate", and says why.
+/// </summary>
 public sealed class ModelAdministration(
     IDbContextFactory<SupportSlmDbContext> contexts,
     AuditTrail audit,
-    IServiceProvider services,
     IOptions<PersistenceOptions> persistence,
-    TimeProvider clock)
+    TimeProvider clock,
+    IAdapterFileValidator? validator = null,
+    IAdapterEvaluator? evaluator = null)
 {
     public const string AdapterExtension = ".onnx_adapter";
 
@@ -26,8 +30,8 @@ public sealed class ModelAdministration(
 
     public sealed record Overview(IReadOnlyList<ModelArtifact> Models, IReadOnlyList<AdapterRow> Adapters, IReadOnlyList<BotRow> Bots, IReadOnlyList<TrainingJob> Jobs);
 
-    public IAdapterFileValidator? Validator => services.GetService<IAdapterFileValidator>();
-    public IAdapterEvaluator? Evaluator => services.GetService<IAdapterEvaluator>();
+    public IAdapterFileValidator? Validator => validator;
+    public IAdapterEvaluator? Evaluator => evaluator;
 
     public string AdapterDirectory => Path.Combine(persistence.Value.FullDataDirectory, "adapters");
 
@@ -70,14 +74,15 @@ public sealed class ModelAdministration(
         {
             if (!originalName.EndsWith(AdapterExtension, StringComparison.OrdinalIgnoreCase))
                 throw new AdminException($"'{originalName}' is not an adapter: upload a {AdapterExtension} file.");
-            var validator = Validator ?? throw new AdminException(NotConfiguredValidator);
-            var check = await validator.CheckAsync(uploadedFile, cancellationToken);
-            if (!check.IsValid) throw new AdminException($"'{originalName}' is not a valid adapter file: {check.Message}");
-            if (check.Rank is not { } rank) throw new AdminException($"'{originalName}' holds no LoRA matrices, so its rank is unknown.");
+            if (validator is null) throw new AdminException(NotConfiguredValidator);
 
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            if (!await db.Models.AnyAsync(m => m.Id == baseModelId, cancellationToken))
-                throw new AdminException("Choose the base model this adapter was trained for.");
+            var baseModel = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == baseModelId, cancellationToken)
+                ?? throw new AdminException("Choose the base model this adapter was trained for.");
+            // Checked against the chosen base model's inputs: a mismatch would otherwise surface only when a customer's turn runs.
+            var check = await validator.CheckAsync(uploadedFile, baseModel.Path, cancellationToken);
+            if (!check.IsValid) throw new AdminException($"'{originalName}' is not a valid adapter file: {check.Message}");
+            if (check.Rank is not { } rank) throw new AdminException($"'{originalName}' holds no LoRA matrices, so its rank is unknown.");
             var hash = HashFile(uploadedFile);
             var target = Path.Combine(AdapterDirectory, $"{Guard(name)}-{hash[..12]}{AdapterExtension}");
             var adapter = Domain(() => new Adapter(name, baseModelId, rank, alpha, target, hash, clock.GetUtcNow()));
@@ -95,6 +100,8 @@ public sealed class ModelAdministration(
             if (File.Exists(uploadedFile)) File.Delete(uploadedFile);
         }
     }
+
+    public const string NotConfiguredEvaluator = "Evaluation is provided by the evaluation capability, which is not configured in this host.";
 
     public const string NotConfiguredValidator =
         "Adapter files are checked by the ONNX capability, which is not configured in this host; uploads are refused until it is.";
@@ -127,11 +134,20 @@ public sealed class ModelAdministration(
 
     public async Task EvaluateAsync(Guid adapterId, string actor, CancellationToken cancellationToken)
     {
-        var evaluator = Evaluator ?? throw new AdminException("Evaluation is provided by the inference capability, which is not configured in this host.");
+        if (evaluator is null) throw new AdminException(NotConfiguredEvaluator);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var adapter = await db.Adapters.FirstOrDefaultAsync(a => a.Id == adapterId, cancellationToken) ?? throw new AdminException("The adapter no longer exists.");
         var model = await db.Models.FirstAsync(m => m.Id == adapter.BaseModelId, cancellationToken);
-        var metrics = await evaluator.EvaluateAsync(model, adapter, cancellationToken);
+        IReadOnlyDictionary<string, double> metrics;
+        try
+        {
+            metrics = await evaluator.EvaluateAsync(model, adapter, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The evaluating capability's failures (a missing model file, an unknown knowledge base) carry messages meant for people.
+            throw new AdminException($"Adapter '{adapter.Name}' could not be evaluated: {e.Message}", e);
+        }
         Domain(() => { adapter.RecordMetrics(metrics); return 0; });
         audit.Add(db, actor, "adapter.evaluate", $"adapter:{adapter.Name}", string.Join("; ", metrics.Select(m => $"{m.Key}={m.Value:0.####}")));
         await db.SaveChangesAsync(cancellationToken);

@@ -39,6 +39,7 @@ public static class ChannelsServiceCollectionExtensions
         services.AddSingleton<ConnectorTokenProvider>();
         services.AddSingleton<ConnectorClient>();
         services.AddSingleton<BotConnectorConversations>();
+        services.AddSingleton<RedisConnection>();
         services.AddSingleton<WidgetTokenLimiter>();
         services.AddHostedService<RedisBackplane>(); // idle unless Channels:Redis is set
         return services;

@@ -2,10 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using SupportSlm.Channels.DirectLine;
-using SupportSlm.Channels.Hosting;
 using SupportSlm.Channels.Protocol;
 
 namespace SupportSlm.Channels.ScaleOut;
@@ -15,8 +13,7 @@ namespace SupportSlm.Channels.ScaleOut;
 /// instance B holds for the conversation at once, and typing reaches them too. Signals carry no state (streams read
 /// the shared database after their watermark), so a lost message only delays delivery until the stream's rescan.
 /// </summary>
-internal sealed class RedisBackplane(DirectLineHub hub, IOptions<ChannelsOptions> options, ILogger<RedisBackplane> logger)
-    : IHostedService, IAsyncDisposable
+internal sealed class RedisBackplane(DirectLineHub hub, RedisConnection connection, ILogger<RedisBackplane> logger) : IHostedService
 {
     public static readonly RedisChannel Channel = RedisChannel.Literal("supportslm:directline");
     private readonly string _instance = Guid.NewGuid().ToString("N");
@@ -24,16 +21,21 @@ internal sealed class RedisBackplane(DirectLineHub hub, IOptions<ChannelsOptions
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Redis is not { Length: > 0 } configuration) return;
-        var config = ConfigurationOptions.Parse(configuration);
-        // Start even when Redis is down: streams fall back to rescanning, and the multiplexer keeps reconnecting.
-        config.AbortOnConnectFail = false;
-        _redis = await ConnectionMultiplexer.ConnectAsync(config);
-        if (!_redis.IsConnected)
-            logger.LogWarning("Redis at {Endpoints} is not reachable; Direct Line streams on other instances see replies only at their next rescan until it is.",
-                string.Join(", ", config.EndPoints));
+        // Redis down at start does not stop the host: streams fall back to rescanning while the connection keeps retrying.
+        _redis = await connection.GetAsync();
+        if (_redis is null) return;
         var subscriber = _redis.GetSubscriber();
-        await subscriber.SubscribeAsync(Channel, (_, message) => Receive(message));
+        var subscribed = subscriber.SubscribeAsync(Channel, (_, message) => Receive(message));
+        if (_redis.IsConnected) await subscribed;
+        else
+        {
+            // The subscription is registered with the multiplexer at once and sent when the connection comes up; waiting
+            // for that here would fail the start after the connect timeout.
+            logger.LogWarning("Redis at {Endpoints} is not reachable; Direct Line streams on other instances see replies only at their next rescan until it is.",
+                connection.Endpoints);
+            _ = subscribed.ContinueWith(t => logger.LogDebug(t.Exception, "Redis subscription pending until the connection is up."),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
         hub.Forward = (conversationId, ephemeral) => subscriber.Publish(Channel,
             JsonSerializer.Serialize(new Signal(_instance, conversationId, ephemeral), ProtocolJson.Options), CommandFlags.FireAndForget);
     }
@@ -55,11 +57,6 @@ internal sealed class RedisBackplane(DirectLineHub hub, IOptions<ChannelsOptions
     {
         hub.Forward = null;
         if (_redis is not null) await _redis.GetSubscriber().UnsubscribeAsync(Channel);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_redis is not null) await _redis.DisposeAsync();
     }
 
     /// <summary>Which instance sent it (so it ignores its own), the conversation, and an ephemeral activity or null ("read the store").</summary>

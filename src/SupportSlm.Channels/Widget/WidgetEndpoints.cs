@@ -56,9 +56,10 @@ internal static class WidgetEndpoints
     private static async Task<IResult> IssueTokenAsync(string bot, HttpContext http, IBotCatalog bots, DirectLineService service,
         WidgetTokenLimiter limiter, IOptions<ChannelsOptions> options)
     {
-        if (!limiter.TryAcquire(http, out var retryAfter))
+        var decision = await limiter.TryAcquireAsync(http);
+        if (!decision.Allowed)
         {
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return DirectLineResults.Error(StatusCodes.Status429TooManyRequests, ErrorCodes.TooManyRequests, "Too many chat sessions from this address; try again later.");
         }
         var found = await bots.FindAsync(bot, http.RequestAborted);

@@ -30,6 +30,7 @@ internal static class EvalVerb
             limit, tasks, output, answers, questions, heldOut, shared, maxTokens,
         };
         settings.AddTo(command);
+        command.Add(RerankEvalVerb.Create());
         command.SetAction((parse, ct) => new EvalHarness(settings, parse, new EvalSelection(
             parse.GetValue(tasks)!, parse.GetValue(limit), parse.GetValue(output), parse.GetValue(answers), parse.GetValue(questions), parse.GetValue(heldOut),
             parse.GetValue(shared), parse.GetValue(maxTokens))).RunAsync(ct));

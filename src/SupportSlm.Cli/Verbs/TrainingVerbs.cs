@@ -18,9 +18,14 @@ internal static class TrainingVerbs
     {
         var config = new Option<string>("--config") { Description = "Recipe file, e.g. finetune/configs/base-tinystories.json", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue exactly from the recipe's last checkpoint" };
-        var command = new Command(name, description) { config, resume };
+        var device = new Option<string?>("--device")
+        {
+            Description = "Where the GEMMs run: cpu (default, the reference kernels), cuda (ILGPU kernel on an NVIDIA GPU) or auto; overrides the recipe's \"device\"",
+        };
+        device.AcceptOnlyFromAmong("cpu", "cuda", "auto");
+        var command = new Command(name, description) { config, resume, device };
         command.SetAction((parse, ct) => TrainCommand.RunAsync(parse.GetValue(config)!, parse.GetValue(resume),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(device), ct));
         return command;
     }
 

@@ -25,4 +25,23 @@ public static class GroundedPrompt
         for (int i = 0; i < passages.Count; i++) sb.Append(Passage(i + 1, passages[i]));
         return sb.ToString().TrimEnd();
     }
+
+    /// <summary>
+    /// The passages a prompt keeps within <paramref name="budgetChars"/> when <paramref name="usedChars"/> are already
+    /// spent (header, question): each hit in rank order if its block still fits, so a long one does not crowd out the rest.
+    /// Serving and fine-tuning call this one rule, so an adapter learns from the passages it will be shown.
+    /// </summary>
+    public static IReadOnlyList<KnowledgeHit> Fitting(IReadOnlyList<KnowledgeHit> hits, int usedChars, int budgetChars, out int totalChars)
+    {
+        var kept = new List<KnowledgeHit>();
+        foreach (var hit in hits)
+        {
+            int length = Passage(kept.Count + 1, hit).Length;
+            if (usedChars + length > budgetChars) continue;
+            kept.Add(hit);
+            usedChars += length;
+        }
+        totalChars = usedChars;
+        return kept;
+    }
 }

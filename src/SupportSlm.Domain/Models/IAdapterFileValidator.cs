@@ -8,6 +8,13 @@ public interface IAdapterFileValidator
 {
     /// <summary>Reads the file at <paramref name="path"/>; never throws for a malformed file but says why in the result.</summary>
     Task<AdapterFileCheck> CheckAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CheckAsync(string, CancellationToken)"/>, and also whether every tensor fits an input of the base
+    /// model at <paramref name="baseModelPath"/>: ONNX Runtime only reports a mismatch when a request runs, so this is where
+    /// the uploader can still be told. Validators that cannot read models check the file alone.
+    /// </summary>
+    Task<AdapterFileCheck> CheckAsync(string path, string baseModelPath, CancellationToken cancellationToken) => CheckAsync(path, cancellationToken);
 }
 
 /// <summary>The outcome of checking an adapter file: valid with what was found in it, or invalid with a reason for the uploader.</summary>

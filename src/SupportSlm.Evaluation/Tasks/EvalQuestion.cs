@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace SupportSlm.Evaluation.Tasks;
 
-/// <summary>One line of knowledge/eval/questions.jsonl (format in knowledge/README.md).</summary>
-public sealed record EvalQuestion(string Id, string Question, IReadOnlyList<string> GoldArticles, string GoldFact, bool InScope)
+/// <summary>One line of knowledge/eval/questions.jsonl (format in knowledge/README.md); <paramref name="GoldAnswer"/> is the reference answer, empty when the line has none.</summary>
+public sealed record EvalQuestion(string Id, string Question, IReadOnlyList<string> GoldArticles, string GoldFact, bool InScope, string GoldAnswer = "")
 {
     public static IReadOnlyList<EvalQuestion> Read(string path)
     {
@@ -23,7 +23,8 @@ public sealed record EvalQuestion(string Id, string Question, IReadOnlyList<stri
                     q.GetProperty("question").GetString()!,
                     q.GetProperty("gold_articles").EnumerateArray().Select(a => a.GetString()!).ToArray(),
                     q.GetProperty("gold_fact").GetString() ?? "",
-                    q.GetProperty("in_scope").GetBoolean());
+                    q.GetProperty("in_scope").GetBoolean(),
+                    q.TryGetProperty("gold_answer", out var answer) ? answer.GetString() ?? "" : "");
                 if (question.InScope && (question.GoldArticles.Count == 0 || string.IsNullOrWhiteSpace(question.GoldFact)))
                     throw new EvaluationException($"{path}:{lineNo}: an in-scope question needs gold_articles and a gold_fact (knowledge/README.md).");
                 questions.Add(question);

@@ -96,6 +96,27 @@ public sealed class MatMulNBitsWeights
         return new MatMulNBitsWeights(k, n, bits, blockSize, packed, scales, zeroPoints);
     }
 
+    /// <summary>
+    /// The blocks of a MatMulNBits node read back from a model (its B, scales and zero_points initializers and its K, N,
+    /// bits, block_size attributes), checked against the layout <see cref="Quantize"/> writes.
+    /// </summary>
+    public static MatMulNBitsWeights FromBlocks(int k, int n, int bits, int blockSize, byte[] packed, float[] scales, byte[] zeroPoints)
+    {
+        if (bits is not (4 or 8) || blockSize < 16 || (blockSize & (blockSize - 1)) != 0 || k <= 0 || n <= 0)
+        {
+            throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument, $"MatMulNBits K={k} N={n} bits={bits} block_size={blockSize} is not a layout this reader knows (4 or 8 bits, power-of-two blocks ≥ 16).");
+        }
+
+        var weights = new MatMulNBitsWeights(k, n, bits, blockSize, packed, scales, zeroPoints);
+        if (packed.Length != n * weights.BlockCount * weights.BlobSize || scales.Length != n * weights.BlockCount || zeroPoints.Length != n * weights.ZeroPointBytesPerRow)
+        {
+            throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument,
+                $"MatMulNBits K={k} N={n} bits={bits} block_size={blockSize} needs {n * weights.BlockCount * weights.BlobSize} weight bytes, {n * weights.BlockCount} scales and {n * weights.ZeroPointBytesPerRow} zero-point bytes; got {packed.Length}, {scales.Length} and {zeroPoints.Length}.");
+        }
+
+        return weights;
+    }
+
     /// <summary>The K × N weights these blocks represent, exactly as ORT dequantizes them.</summary>
     public float[] Dequantize()
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.AI;
 using SupportSlm.Domain.Conversations;
 using SupportSlm.Domain.Knowledge;
@@ -22,19 +21,7 @@ internal static class PromptBuilder
     /// </summary>
     public static AssembledPrompt Build(string botPrompt, IReadOnlyList<KnowledgeHit> hits, IReadOnlyList<Message> history, string question, int budgetChars)
     {
-        var header = GroundedPrompt.Header(botPrompt);
-        var used = header.Length + question.Length;
-
-        var passages = new List<KnowledgeHit>();
-        var passageText = new StringBuilder();
-        foreach (var hit in hits)
-        {
-            var block = GroundedPrompt.Passage(passages.Count + 1, hit);
-            if (used + block.Length > budgetChars) continue;
-            passages.Add(hit);
-            passageText.Append(block);
-            used += block.Length;
-        }
+        var passages = GroundedPrompt.Fitting(hits, GroundedPrompt.Header(botPrompt).Length + question.Length, budgetChars, out var used);
 
         var kept = new List<ChatMessage>();
         for (var i = history.Count - 1; i >= 0; i--)
@@ -46,7 +33,7 @@ internal static class PromptBuilder
         }
         kept.Reverse();
 
-        var messages = new List<ChatMessage>(kept.Count + 2) { new(ChatRole.System, header + passageText.ToString().TrimEnd()) };
+        var messages = new List<ChatMessage>(kept.Count + 2) { new(ChatRole.System, GroundedPrompt.System(botPrompt, passages)) };
         messages.AddRange(kept);
         messages.Add(new ChatMessage(ChatRole.User, question));
         return new AssembledPrompt(messages, passages, messages.Sum(m => m.Text.Length), kept.Count);

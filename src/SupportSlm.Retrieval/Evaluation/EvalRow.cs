@@ -7,13 +7,16 @@ namespace SupportSlm.Retrieval.Evaluation;
 /// <summary>One line of the evaluation table: a task, a method, and its recall and reciprocal-rank figures.</summary>
 public sealed record EvalRow(string Task, SearchMode Mode, int Queries, double RecallAt1, double RecallAt5, double Mrr)
 {
+    /// <summary>Set for reranked rows: the blend they were scored with.</summary>
+    public string? Variant { get; init; }
+
     public static string Markdown(IEnumerable<EvalRow> rows)
     {
         var sb = new StringBuilder();
         sb.AppendLine("| task | method | queries | recall@1 | recall@5 | MRR@10 |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|");
         foreach (var r in rows)
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Task} | {Name(r.Mode)} | {r.Queries} | {r.RecallAt1:F3} | {r.RecallAt5:F3} | {r.Mrr:F3} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Task} | {Name(r.Mode)}{(r.Variant is null ? "" : $" ({r.Variant})")} | {r.Queries} | {r.RecallAt1:F3} | {r.RecallAt5:F3} | {r.Mrr:F3} |");
         return sb.ToString();
     }
 
@@ -21,6 +24,7 @@ public sealed record EvalRow(string Task, SearchMode Mode, int Queries, double R
     {
         SearchMode.Lexical => "BM25",
         SearchMode.Dense => "dense",
+        SearchMode.Reranked => "hybrid + SLM rerank",
         _ => "hybrid (RRF)",
     };
 

@@ -1,9 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SupportSlm.Domain.Knowledge;
 using SupportSlm.Persistence;
 using SupportSlm.Retrieval.Commands;
 using SupportSlm.Retrieval.Embeddings;
+using SupportSlm.Retrieval.Indexing;
 using SupportSlm.Retrieval.Ingestion;
 using SupportSlm.Retrieval.Search;
 
@@ -21,15 +24,63 @@ public sealed class RetrievalEvaluator(IConfiguration configuration, TextWriter 
 
     public async Task<IReadOnlyList<EvalRow>> KnowledgeAsync(string articles, string questionsFile, CancellationToken ct)
     {
+        var questions = InScopeQuestions(questionsFile);
+        await using var scope = await KnowledgeScratchAsync(articles, questions.Count, ct);
+        return await ScoreAsync(scope.Services, "knowledge/eval", "eval", questions, ct);
+    }
+
+    /// <summary>
+    /// knowledge/eval with hybrid search beside hybrid + rerank, one reranked row per blend weight (the model scores each
+    /// query's candidates once; see <see cref="RecordingReranker"/>). <paramref name="limit"/> spreads a quick run evenly.
+    /// </summary>
+    public async Task<RerankEvaluation> RerankAsync(string articles, string questionsFile, IPassageReranker reranker, int candidates,
+        IReadOnlyList<double> weights, int? limit, CancellationToken ct)
+    {
+        var blends = weights.Select(w => new RerankOptions { Enabled = true, Candidates = candidates, Weight = w }).ToList();
+        foreach (var blend in blends)
+        {
+            // checked before the database is built, so a bad weight fails in a second rather than after the hybrid pass
+            var errors = new RetrievalOptionsValidator().Validate(null, new RetrievalOptions().WithRerank(blend)).Failures;
+            if (errors is not null) throw new RetrievalException(string.Join(" ", errors));
+        }
+
+        var questions = InScopeQuestions(questionsFile);
+        if (limit is { } n && n < questions.Count) questions = questions.Where((_, i) => i * n / questions.Count != (i + 1) * n / questions.Count).ToList();
+        await using var scope = await KnowledgeScratchAsync(articles, questions.Count, ct);
+        var services = scope.Services;
+        var rows = new List<EvalRow> { await ScoreAsync(services.GetRequiredService<KnowledgeRetriever>(), "knowledge/eval", "eval", questions, SearchMode.Hybrid, ct) };
+        var recorded = new RecordingReranker(reranker);
+        var settings = services.GetRequiredService<IOptions<RetrievalOptions>>().Value;
+        foreach (var rerank in blends)
+        {
+            var retriever = new KnowledgeRetriever(services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<SupportSlmDbContext>>(),
+                Options.Create(settings.WithRerank(rerank)), services.GetRequiredService<EmbeddingModelProvider>(),
+                services.GetRequiredService<DenseIndexCache>(), recorded);
+            var row = await ScoreAsync(retriever, "knowledge/eval", "eval", questions, SearchMode.Reranked, ct);
+            rows.Add(row with { Variant = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{candidates} candidates, weight {rerank.Weight:0.##}") });
+            await log.WriteLineAsync($"reranked, weight {rerank.Weight}: MRR@10 {row.Mrr:F3}");
+        }
+
+        if (recorded.Failures > 0) throw new RetrievalException($"The reranker failed on {recorded.Failures} queries; the reranked rows would be the hybrid order.");
+        return new RerankEvaluation(rows, candidates, recorded.LatenciesMs);
+    }
+
+    private static List<(string Query, Func<string, bool> IsRelevant)> InScopeQuestions(string questionsFile)
+    {
         if (!File.Exists(questionsFile)) throw new RetrievalException($"The evaluation questions '{questionsFile}' are missing.");
-        var questions = File.ReadLines(questionsFile).Where(l => l.Trim().Length > 0).Select(l => JsonDocument.Parse(l).RootElement)
+        return File.ReadLines(questionsFile).Where(l => l.Trim().Length > 0).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(q => q.GetProperty("in_scope").GetBoolean())
             .Select(q => (Text: q.GetProperty("question").GetString()!, Gold: q.GetProperty("gold_articles").EnumerateArray().Select(g => g.GetString()!).ToHashSet()))
+            .Select(q => (q.Text, (Func<string, bool>)(source => q.Gold.Contains(ArticleId(source)))))
             .ToList();
-        await using var scope = await ScratchAsync(ct);
+    }
+
+    private async Task<ScratchDatabase> KnowledgeScratchAsync(string articles, int questions, CancellationToken ct)
+    {
+        var scope = await ScratchAsync(ct);
         var report = await scope.Services.GetRequiredService<KnowledgeSources>().IngestAsync("eval", articles, ct);
-        await log.WriteLineAsync($"knowledge/eval: {report.Count(IngestionStatus.Added)} articles, {questions.Count} in-scope questions");
-        return await ScoreAsync(scope.Services, "knowledge/eval", "eval", questions.Select(q => (q.Text, (Func<string, bool>)(source => q.Gold.Contains(ArticleId(source))))).ToList(), ct);
+        await log.WriteLineAsync($"knowledge/eval: {report.Count(IngestionStatus.Added)} articles, {questions} in-scope questions");
+        return scope;
     }
 
     public async Task<IReadOnlyList<EvalRow>> IntentsAsync(string sharedData, int queriesPerSet, CancellationToken ct)
@@ -64,18 +115,21 @@ public sealed class RetrievalEvaluator(IConfiguration configuration, TextWriter 
     {
         var retriever = services.GetRequiredService<KnowledgeRetriever>();
         var rows = new List<EvalRow>();
-        foreach (var mode in Modes)
-        {
-            var ranks = new List<int?>();
-            foreach (var (query, isRelevant) in queries)
-            {
-                var hits = await retriever.SearchAsync(kb, query, 10, mode, null, ct);
-                var index = hits.Select((h, i) => (h, i)).FirstOrDefault(x => isRelevant(x.h.Source), (null!, -1)).Item2;
-                ranks.Add(index < 0 ? null : index + 1);
-            }
-            rows.Add(EvalRow.From(task, mode, ranks));
-        }
+        foreach (var mode in Modes) rows.Add(await ScoreAsync(retriever, task, kb, queries, mode, ct));
         return rows;
+    }
+
+    private static async Task<EvalRow> ScoreAsync(KnowledgeRetriever retriever, string task, string kb,
+        IReadOnlyList<(string Query, Func<string, bool> IsRelevant)> queries, SearchMode mode, CancellationToken ct)
+    {
+        var ranks = new List<int?>();
+        foreach (var (query, isRelevant) in queries)
+        {
+            var hits = await retriever.SearchAsync(kb, query, 10, mode, null, ct);
+            var index = hits.Select((h, i) => (h, i)).FirstOrDefault(x => isRelevant(x.h.Source), (null!, -1)).Item2;
+            ranks.Add(index < 0 ? null : index + 1);
+        }
+        return EvalRow.From(task, mode, ranks);
     }
 
     /// <summary>"articles/returns-policy.md" -> "returns-policy".</summary>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SupportSlm.Domain.Knowledge;
 using SupportSlm.Persistence;
@@ -12,18 +14,25 @@ namespace SupportSlm.Retrieval.Search;
 /// <summary>
 /// Hybrid search: BM25 and dense candidates, fused by reciprocal rank, at most a few chunks per document, each hit with
 /// what a citation needs. Without an embedding model, Hybrid degrades to BM25 (Dense fails with the command to run).
+/// The port's searches (the conversation pipeline's) are reranked when Retrieval:Rerank:Enabled is set and the host
+/// registered a reranker (its language model); without one they stay hybrid.
 /// </summary>
 public sealed class KnowledgeRetriever(
     IDbContextFactory<SupportSlmDbContext> contexts,
     IOptions<RetrievalOptions> options,
     EmbeddingModelProvider embeddings,
-    DenseIndexCache denseIndexes) : IKnowledgeRetriever
+    DenseIndexCache denseIndexes,
+    IPassageReranker? reranker = null,
+    ILogger<KnowledgeRetriever>? logger = null) : IKnowledgeRetriever
 {
     public static readonly ActivitySource Activity = new("SupportSlm.Retrieval");
 
+    private readonly ILogger log = logger ?? NullLogger<KnowledgeRetriever>.Instance;
+
     public Task<IReadOnlyList<KnowledgeHit>> SearchAsync(string knowledgeBaseName, string query, int top, int? pinnedVersion,
         CancellationToken cancellationToken) =>
-        SearchAsync(knowledgeBaseName, query, top, SearchMode.Hybrid, pinnedVersion, cancellationToken);
+        SearchAsync(knowledgeBaseName, query, top, options.Value.Rerank.Enabled && reranker is not null ? SearchMode.Reranked : SearchMode.Hybrid,
+            pinnedVersion, cancellationToken);
 
     public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(string knowledgeBaseName, string query, int top, SearchMode mode,
         int? pinnedVersion, CancellationToken cancellationToken)
@@ -31,6 +40,8 @@ public sealed class KnowledgeRetriever(
         using var activity = Activity.StartActivity("knowledge.search");
         var o = options.Value;
         if (top < 1 || top > o.MaxTop) throw new RetrievalException($"top must be between 1 and {o.MaxTop} (was {top}).");
+        if (mode == SearchMode.Reranked && reranker is null)
+            throw new RetrievalException("Reranking needs the language model: it runs where Inference is registered (the host, `supportslm eval rerank`), not in `kb` verbs; use --mode Hybrid.");
         if (string.IsNullOrWhiteSpace(query)) return [];
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -43,7 +54,7 @@ public sealed class KnowledgeRetriever(
         activity?.SetTag("kb.version", version);
 
         var terms = TextAnalyzer.Terms(query).Distinct(StringComparer.Ordinal).Take(64).ToList();
-        var model = mode == SearchMode.Dense ? embeddings.Require() : mode == SearchMode.Hybrid ? embeddings.Model : null;
+        var model = mode == SearchMode.Dense ? embeddings.Require() : mode is SearchMode.Hybrid or SearchMode.Reranked ? embeddings.Model : null;
         var pool = Math.Max(o.CandidatePool, top * o.MaxChunksPerDocument);
 
         IReadOnlyList<ScoredChunk> lexical = mode == SearchMode.Dense ? [] :
@@ -60,7 +71,42 @@ public sealed class KnowledgeRetriever(
             SearchMode.Dense => dense,
             _ => model is null ? lexical : ReciprocalRankFusion.Fuse(o.FusionK, lexical, dense),
         };
-        return await HitsAsync(db, ranked, top, terms, cancellationToken);
+        if (mode != SearchMode.Reranked) return await HitsAsync(db, ranked, top, terms, cancellationToken);
+        var candidates = await HitsAsync(db, ranked, Math.Max(top, o.Rerank.Candidates), terms, cancellationToken);
+        return await RerankAsync(query, candidates, top, cancellationToken);
+    }
+
+    /// <summary>
+    /// Blends the model's order with the fused one and keeps the best <paramref name="top"/>. A failing model costs the
+    /// reranking, not the answer: the fused order is returned and the failure logged.
+    /// </summary>
+    private async Task<IReadOnlyList<KnowledgeHit>> RerankAsync(string query, IReadOnlyList<KnowledgeHit> candidates, int top, CancellationToken ct)
+    {
+        using var activity = Activity.StartActivity("knowledge.rerank");
+        activity?.SetTag("rerank.candidates", candidates.Count);
+        if (candidates.Count < 2) return candidates;
+        IReadOnlyList<double> scores;
+        try
+        {
+            scores = await reranker!.ScoreAsync(query, candidates, ct);
+            if (scores.Count != candidates.Count || scores.Any(double.IsNaN))
+                throw new RetrievalException($"The reranker returned {scores.Count} scores for {candidates.Count} candidates, or a NaN.");
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            log.LogWarning(e, "Reranking failed; answering with the hybrid order");
+            return candidates.Take(top).ToList();
+        }
+
+        // Blended by rank, as the hybrid fuses BM25 and dense: a mean log-probability and a reciprocal-rank sum have
+        // unrelated scales, and min-max scaling would crowd the fused top hits together and let small model noise reorder them.
+        var (weight, k) = (options.Value.Rerank.Weight, options.Value.FusionK);
+        var modelRank = scores.Select((s, i) => (s, i)).OrderByDescending(x => x.s).ThenBy(x => x.i).Select((x, rank) => (x.i, rank))
+            .ToDictionary(x => x.i, x => x.rank);
+        return candidates.Select((c, i) => (Hit: c with { Score = Math.Round((1 - weight) / (k + i + 1) + weight / (k + modelRank[i] + 1), 6) }, Rank: i))
+            .OrderByDescending(x => x.Hit.Score).ThenBy(x => x.Rank)
+            .Take(top).Select(x => x.Hit).ToList();
     }
 
     private async Task<IReadOnlyList<KnowledgeHit>> HitsAsync(SupportSlmDbContext db, IReadOnlyList<ScoredChunk> ranked, int top,

@@ -8,4 +8,6 @@ public enum SearchMode
     Dense,
     /// <summary>Both, fused by reciprocal rank (the default).</summary>
     Hybrid,
+    /// <summary>Hybrid, then the best Retrieval:Rerank:Candidates re-scored by the language model (needs an IPassageReranker).</summary>
+    Reranked,
 }

@@ -34,13 +34,19 @@ public static class SampleCommand
     });
 }
 
-/// <summary>`supportslm train|finetune|distill --config finetune/configs/X.json [--resume]`: the same loop; the config decides.</summary>
+/// <summary>
+/// `supportslm train|finetune|distill --config finetune/configs/X.json [--resume] [--device cpu|cuda|auto]`: the same
+/// loop; the config decides, and --device (when given) overrides the config's "device".
+/// </summary>
 public static class TrainCommand
 {
-    public static Task<int> RunAsync(string configPath, bool resume, TextWriter output, TextWriter error, CancellationToken cancel = default) =>
+    public static Task<int> RunAsync(string configPath, bool resume, TextWriter output, TextWriter error, string? device = null,
+        CancellationToken cancel = default) =>
         CommandRunner.Run(error, () =>
         {
-            var result = new Trainer(TrainConfig.Load(configPath), output).Run(resume, cancel: cancel);
+            var config = TrainConfig.Load(configPath);
+            if (device is not null) config = config with { Device = TrainingDevices.Parse(device) };
+            var result = new Trainer(config, output).Run(resume, cancel: cancel);
             output.WriteLine($"checkpoint: {result.Checkpoint}");
         });
 }

@@ -6,13 +6,13 @@ namespace SupportSlm.Training.Kernels;
 /// Causal grouped-query attention over a batch of sequences, forward and backward, as per-head GEMMs.
 /// Shapes (N = batch·seqLen rows, row n = b·seqLen + t): q [N, nHeads·hs], k/v [N, nKv·hs], out [N, nHeads·hs],
 /// probs [batch, nHeads, seqLen, seqLen] (row t holds softmax over s ≤ t, zeros after). Query head h reads kv head
-/// h / (nHeads / nKv). Each task gathers one head into contiguous [seqLen, hs] tiles and runs single-threaded GEMMs
+/// h / (nHeads / nKv). Each task gathers one head into contiguous [seqLen, hs] tiles and runs single-threaded GEMMs on `gemm`
 /// (S = Q·Kᵀ, O = P·V, and their transposes backward); tasks are split per (sequence, kv head) so gradient writes
 /// never race and sums keep a fixed order.
 /// </summary>
 public static class CausalAttention
 {
-    public static void Forward<T>(T[] q, T[] k, T[] v, T[] probs, T[] output, int batch, int seqLen, int nHeads, int nKv, int headSize)
+    public static void Forward<T>(IGemm<T> gemm, T[] q, T[] k, T[] v, T[] probs, T[] output, int batch, int seqLen, int nHeads, int nKv, int headSize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int group = nHeads / nKv;
@@ -22,16 +22,16 @@ public static class CausalAttention
             int b = task / nHeads, h = task % nHeads, kvh = h / group;
             T[] qh = Gather(q, b, h, seqLen, nHeads, headSize), kh = Gather(k, b, kvh, seqLen, nKv, headSize), vh = Gather(v, b, kvh, seqLen, nKv, headSize);
             var p = probs.AsSpan((b * nHeads + h) * seqLen * seqLen, seqLen * seqLen);
-            MatMul.Multiply<T>(qh, false, kh, true, p, seqLen, seqLen, headSize, accumulate: false, parallel: false);   // S [T, T]
+            gemm.Multiply(qh, false, kh, true, p, seqLen, seqLen, headSize, accumulate: false, parallel: false);   // S [T, T]
             for (int t = 0; t < seqLen; t++) CausalSoftmaxRow(p.Slice(t * seqLen, seqLen), t, scale);
             var oh = new T[seqLen * headSize];
-            MatMul.Multiply<T>(p, false, vh, false, oh, seqLen, headSize, seqLen, accumulate: false, parallel: false);   // O [T, hs]
+            gemm.Multiply(p, false, vh, false, oh, seqLen, headSize, seqLen, accumulate: false, parallel: false);   // O [T, hs]
             Scatter(oh, output, b, h, seqLen, nHeads, headSize, accumulate: false);
         });
     }
 
     /// <summary>Accumulates dq, dk, dv (callers clear them first) from dOutput.</summary>
-    public static void Backward<T>(T[] q, T[] k, T[] v, T[] probs, T[] dOutput, T[] dq, T[] dk, T[] dv,
+    public static void Backward<T>(IGemm<T> gemm, T[] q, T[] k, T[] v, T[] probs, T[] dOutput, T[] dq, T[] dk, T[] dv,
         int batch, int seqLen, int nHeads, int nKv, int headSize) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int group = nHeads / nKv;
@@ -48,8 +48,8 @@ public static class CausalAttention
             {
                 T[] qh = Gather(q, b, h, seqLen, nHeads, headSize), doh = Gather(dOutput, b, h, seqLen, nHeads, headSize);
                 var p = probs.AsSpan((b * nHeads + h) * seqLen * seqLen, seqLen * seqLen);
-                MatMul.Multiply<T>(doh, false, vh, true, ds, seqLen, seqLen, headSize, accumulate: false, parallel: false);   // dP = dO·Vᵀ
-                MatMul.Multiply<T>(p, true, doh, false, dvh, seqLen, headSize, seqLen, accumulate: true, parallel: false);    // dV += Pᵀ·dO
+                gemm.Multiply(doh, false, vh, true, ds, seqLen, seqLen, headSize, accumulate: false, parallel: false);   // dP = dO·Vᵀ
+                gemm.Multiply(p, true, doh, false, dvh, seqLen, headSize, seqLen, accumulate: true, parallel: false);    // dV += Pᵀ·dO
                 // softmax backward on each causal row: dS = P ⊙ (dP − Σ P·dP), times the score scale
                 for (int t = 0; t < seqLen; t++)
                 {
@@ -59,8 +59,8 @@ public static class CausalAttention
                     for (int s = 0; s <= t; s++) dr[s] = pr[s] * (dr[s] - weighted) * scale;
                     dr[(t + 1)..].Clear();
                 }
-                MatMul.Multiply<T>(ds, false, kh, false, dqh, seqLen, headSize, seqLen, accumulate: false, parallel: false);  // dQ = dS·K
-                MatMul.Multiply<T>(ds, true, qh, false, dkh, seqLen, headSize, seqLen, accumulate: true, parallel: false);    // dK += dSᵀ·Q
+                gemm.Multiply(ds, false, kh, false, dqh, seqLen, headSize, seqLen, accumulate: false, parallel: false);  // dQ = dS·K
+                gemm.Multiply(ds, true, qh, false, dkh, seqLen, headSize, seqLen, accumulate: true, parallel: false);    // dK += dSᵀ·Q
                 Scatter(dqh, dq, b, h, seqLen, nHeads, headSize, accumulate: true);
             }
             Scatter(dkh, dk, b, kvh, seqLen, nKv, headSize, accumulate: true);

@@ -1,0 +1,46 @@
+using SupportSlm.Inference.Models;
+using SupportSlm.Onnx;
+using SupportSlm.Tokenizers;
+
+namespace SupportSlm.Evaluation.Adapters;
+
+/// <summary>
+/// Greedy decoding straight on a <see cref="ModelHost"/> with optional run options (an active LoRA adapter), so any
+/// registered base model can be scored, not only the one the serving worker holds. Greedy keeps runs comparable: the
+/// same model and adapter always give the same answer.
+/// </summary>
+internal sealed class GreedyDecoder(ModelHost host, ITokenizer tokenizer, IReadOnlyList<string> stopStrings)
+{
+    public string Answer(string prompt, int maxTokens, RunOptions? runOptions)
+    {
+        var ids = tokenizer.Encode(prompt);
+        // The answer must fit beside the prompt; like the perplexity task, the prompt loses its oldest tokens first.
+        var room = Math.Max(1, host.ContextLength - maxTokens);
+        if (ids.Count > room) ids = ids.Skip(ids.Count - room).ToArray();
+
+        var cache = host.CreateCache();
+        var logits = host.Forward([new ForwardRow(cache, ids)], runOptions)[0];
+        var answer = new List<int>();
+        var limit = Math.Min(maxTokens, host.ContextLength - ids.Count);
+        while (answer.Count < limit)
+        {
+            var next = ArgMax(logits);
+            if (host.EosTokenIds.Contains(next)) break;
+            answer.Add(next);
+            var text = tokenizer.Decode(answer, skipSpecialTokens: false);
+            if (stopStrings.FirstOrDefault(s => text.Contains(s, StringComparison.Ordinal)) is { } stop)
+                return text[..text.IndexOf(stop, StringComparison.Ordinal)].Trim();
+            if (answer.Count < limit) logits = host.Forward([new ForwardRow(cache, [next])], runOptions)[0];
+        }
+
+        return tokenizer.Decode(answer).Trim();
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> logits)
+    {
+        var best = 0;
+        for (var i = 1; i < logits.Length; i++)
+            if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+}
