@@ -1,4 +1,5 @@
 using SupportSlm.Inference.Models;
+using SupportSlm.Inference.Sampling;
 using SupportSlm.Onnx;
 using SupportSlm.Tokenizers;
 
@@ -24,7 +25,7 @@ internal sealed class GreedyDecoder(ModelHost host, ITokenizer tokenizer, IReadO
         var limit = Math.Min(maxTokens, host.ContextLength - ids.Count);
         while (answer.Count < limit)
         {
-            var next = ArgMax(logits);
+            var next = Logits.ArgMax(logits);
             if (host.EosTokenIds.Contains(next)) break;
             answer.Add(next);
             var text = tokenizer.Decode(answer, skipSpecialTokens: false);
@@ -34,13 +35,5 @@ internal sealed class GreedyDecoder(ModelHost host, ITokenizer tokenizer, IReadO
         }
 
         return tokenizer.Decode(answer).Trim();
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        var best = 0;
-        for (var i = 1; i < logits.Length; i++)
-            if (logits[i] > logits[best]) best = i;
-        return best;
     }
 }

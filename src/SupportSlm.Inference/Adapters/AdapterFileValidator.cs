@@ -36,7 +36,7 @@ public sealed class AdapterFileValidator : IAdapterFileValidator
         }
 
         if (bytes.Length == 0) return AdapterFileCheck.Invalid("the file is empty");
-        if (bytes.Length < 8 || !bytes.AsSpan(4, 4).SequenceEqual("TORT"u8))
+        if (bytes.Length < 8 || System.Text.Encoding.ASCII.GetString(bytes, 4, 4) != OnnxAdapterFile.FileIdentifier)
             return AdapterFileCheck.Invalid($"it is not an ONNX Runtime LoRA adapter, which carries the identifier '{OnnxAdapterFile.FileIdentifier}' at bytes 4-7; {ExportHint}");
 
         OnnxAdapter adapter;

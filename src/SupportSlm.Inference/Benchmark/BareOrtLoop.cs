@@ -45,7 +45,7 @@ internal static class BareOrtLoop
                 last?.Dispose();
                 last = result;
 
-                var next = Sampler.ArgMax(LastLogits(result[0], io));
+                var next = Logits.ArgMax(LastLogits(result[0], io));
                 generated.Add(next);
                 if (generated.Count == 1) (firstMs, firstCpu) = (watch.Elapsed.TotalMilliseconds, Generation.ProcessCpu());
                 past = total;

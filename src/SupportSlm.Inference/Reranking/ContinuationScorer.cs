@@ -1,4 +1,5 @@
 using SupportSlm.Inference.Models;
+using SupportSlm.Inference.Sampling;
 using SupportSlm.Onnx;
 
 namespace SupportSlm.Inference.Reranking;
@@ -113,7 +114,7 @@ public sealed class ContinuationScorer(ModelHost host, int rowsPerRun = 8)
                 var offset = (r * length + length - n + j - 1) * vocabulary;
                 if (host.Io.LogitsType == TensorElementType.Float) logits.GetTensorData<float>().Slice(offset, vocabulary).CopyTo(row);
                 else ToFloat(logits.GetTensorData<Half>().Slice(offset, vocabulary), row);
-                sum += LogProbability(row, continuation[j]);
+                sum += Logits.LogProbability(row, continuation[j]);
             }
 
             scores[r] = sum / n;
@@ -125,16 +126,6 @@ public sealed class ContinuationScorer(ModelHost host, int rowsPerRun = 8)
     private static void ToFloat(ReadOnlySpan<Half> source, Span<float> target)
     {
         for (var i = 0; i < source.Length; i++) target[i] = (float)source[i];
-    }
-
-    /// <summary>log softmax(logits)[target], as logits[target] − logsumexp(logits) for stability.</summary>
-    private static double LogProbability(ReadOnlySpan<float> logits, int target)
-    {
-        double max = float.NegativeInfinity;
-        foreach (var l in logits) max = Math.Max(max, l);
-        var sum = 0.0;
-        foreach (var l in logits) sum += Math.Exp(l - max);
-        return logits[target] - max - Math.Log(sum);
     }
 
     private static string[] InputNames(ModelIo io)

@@ -22,7 +22,7 @@ public sealed class Sampler
     /// <summary>Picks the next token from <paramref name="logits"/> (left untouched) and records it for the penalties.</summary>
     public int Next(ReadOnlySpan<float> logits)
     {
-        var token = options.IsGreedy ? ArgMax(Penalized(logits)) : Draw(Distribution(logits));
+        var token = options.IsGreedy ? Logits.ArgMax(Penalized(logits)) : Draw(Distribution(logits));
         Accept(token);
         return token;
     }
@@ -34,7 +34,7 @@ public sealed class Sampler
         var probabilities = new double[scores.Length];
         if (options.IsGreedy)
         {
-            probabilities[ArgMax(scores)] = 1;
+            probabilities[Logits.ArgMax(scores)] = 1;
             return probabilities;
         }
 
@@ -118,17 +118,6 @@ public sealed class Sampler
         }
 
         return last; // rounding left the sum just under the draw
-    }
-
-    internal static int ArgMax(ReadOnlySpan<float> values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best]) best = i;
-        }
-
-        return best;
     }
 
     private static void Softmax(float[] scores, bool[] keep, double[] probabilities)
