@@ -53,7 +53,7 @@ public static class AdminServiceCollectionExtensions
         services.AddSingleton<ModelAdministration>();
         services.AddSingleton<Knowledge.KnowledgeAdministration>();
         services.AddSingleton<FineTuning>();
-        services.AddHostedService(sp => new DeferredHostedService<FineTuning>(sp.GetRequiredService<FineTuning>));
+        services.AddHostedService(sp => sp.GetRequiredService<FineTuning>());
         return services;
     }
 
