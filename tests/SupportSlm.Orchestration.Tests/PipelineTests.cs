@@ -58,7 +58,10 @@ public sealed class PipelineTests
     [Fact]
     public async Task The_model_gets_the_bots_instructions_the_numbered_passages_the_history_and_the_settings()
     {
-        await using var host = await PipelineHost.CreateAsync(new() { ["Orchestration:Temperature"] = "0.5", ["Orchestration:MaxAnswerTokens"] = "128" });
+        await using var host = await PipelineHost.CreateAsync(new()
+        {
+            ["Orchestration:Temperature"] = "0.5", ["Orchestration:MaxAnswerTokens"] = "128", ["Orchestration:Seed"] = "42",
+        });
         host.Retriever.Passages.AddRange(HelpCenter.All);
         host.Chat.Answer(HelpCenter.GroundedAnswer);
         await host.SendAsync("Can I return shoes?");
@@ -78,6 +81,7 @@ public sealed class PipelineTests
         Assert.Equal("And refunds?", call.Messages[3].Text);
         Assert.Equal(PipelineHost.DefaultModel, call.Options!.ModelId);
         Assert.Equal(0.5f, call.Options.Temperature);
+        Assert.Equal(42, call.Options.Seed);
         Assert.Equal(128, call.Options.MaxOutputTokens);
         Assert.Null(call.Options.AdditionalProperties);
     }
@@ -95,6 +99,7 @@ public sealed class PipelineTests
         var options = host.Chat.Calls.Single().Options!;
         Assert.Equal("tiny-base", options.ModelId);
         Assert.Equal(adapter.Id.ToString("D"), options.AdditionalProperties!["adapter"]);
+        Assert.Null(options.Seed); // no Orchestration:Seed: every answer is drawn afresh
         var answer = (await host.TranscriptAsync())[1];
         Assert.Equal("tiny-base", answer.ModelId);
         Assert.Equal(adapter.Id.ToString("D"), answer.AdapterId);

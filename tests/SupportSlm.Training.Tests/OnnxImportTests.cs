@@ -1,5 +1,6 @@
 using SupportSlm.Onnx;
 using SupportSlm.Onnx.Model;
+using SupportSlm.Training.Commands;
 using SupportSlm.Training.Export;
 using SupportSlm.Training.Import;
 
@@ -80,6 +81,34 @@ public class OnnxImportTests
         var original8 = model.Forward(Tokens, 1, Tokens.Length).ToArray();
         double meanLogitError = ours.Zip(original8, (a, b) => Math.Abs(a - b)).Average();
         Assert.True(meanLogitError < (bits == 8 ? 0.01 : 0.1), $"{bits}-bit mean logit error {meanLogitError}");
+    }
+
+    [Fact]
+    public void Re_exporting_a_quantized_folder_keeps_its_blocks_bit_for_bit_and_its_lora_inputs()
+    {
+        var model = Llama2cCheckpoint.Load(TestPaths.Stories260K);
+        string first = Path.Combine(TestPaths.TempDir(), "first");
+        OnnxModelFolder.Write(model, first, new OnnxExportOptions(WeightBits: 8, LoraTargets: [LoraTarget.Q, LoraTarget.V], AccuracyLevel: 4),
+            tokenizerPath: TestPaths.Tok512);
+        string second = Path.Combine(TestPaths.TempDir(), "second");
+
+        ExportCommand.Export(first, second, new ExportOptions(Bits: 8, AccuracyLevel: 4));
+
+        // Quantizing the dequantized weights again would move some codes by one; the kept blocks make the graph identical.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(first, OnnxModelFolder.ModelFile)), File.ReadAllBytes(Path.Combine(second, OnnxModelFolder.ModelFile)));
+        var imported = OnnxModelImport.Load(second);
+        Assert.Equal([LoraTarget.Q, LoraTarget.V], imported.LoraTargets);
+        Assert.Equal(model.Config.Layers * Enum.GetValues<LoraTarget>().Length, imported.Blocks.Count);
+
+        // Once a weight changes (fine-tuning), its blocks are quantized afresh from the new values.
+        var tuned = new LlamaModel<float>(imported.Model.Config, imported.Model.Weights.ToArray());
+        var slot = tuned.Layout.Tensors.First(t => t.Name.Contains("layers.0.self_attn.o_proj"));
+        tuned.Weights[slot.Offset] += 0.5f;
+        string third = Path.Combine(TestPaths.TempDir(), "third");
+        OnnxModelFolder.Write(tuned, third, new OnnxExportOptions(WeightBits: 8, AccuracyLevel: 4, KeptBlocks: imported.Blocks), tokenizerPath: TestPaths.Tok512);
+        var reread = OnnxModelImport.Load(third).Blocks;
+        Assert.NotEqual(imported.Blocks["model.layers.0.self_attn.o_proj.weight"].Scales, reread["model.layers.0.self_attn.o_proj.weight"].Scales);
+        Assert.Equal(imported.Blocks["model.layers.1.self_attn.o_proj.weight"].Packed, reread["model.layers.1.self_attn.o_proj.weight"].Packed);
     }
 
     [Fact]

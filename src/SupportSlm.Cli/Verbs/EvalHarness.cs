@@ -34,6 +34,9 @@ internal sealed record EvalSelection(string[] Tasks, int? Limit, FileInfo? Outpu
 /// </summary>
 internal sealed class EvalHarness(PipelineSettings settings, ParseResult parse, EvalSelection selection)
 {
+    private const string SeedKey = $"{OrchestrationOptions.Section}:{nameof(OrchestrationOptions.Seed)}";
+    private const long DefaultSeed = 1;
+
     public const string Perplexity = "perplexity", Bitext = "bitext", GroundedQa = "grounded-qa";
 
     public static readonly string[] AllTasks = [Perplexity, Bitext, GroundedQa];
@@ -51,6 +54,8 @@ internal sealed class EvalHarness(PipelineSettings settings, ParseResult parse, 
             new($"{PersistenceOptions.Section}:{nameof(PersistenceOptions.DataDirectory)}", scratch),
             new($"{PersistenceOptions.Section}:{nameof(PersistenceOptions.ConnectionString)}", null),
         ]);
+        // Answers are sampled at the served temperature; a fixed seed (unless one is configured) makes runs repeatable.
+        configuration[SeedKey] ??= DefaultSeed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var modelPath = configuration[PipelineSettings.ModelPathKey]!;
         try
         {

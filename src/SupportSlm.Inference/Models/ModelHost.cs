@@ -196,9 +196,14 @@ public sealed class ModelHost : IDisposable
             }
 
             result = Session.Run(inputNames, inputs.ToArray(), outputNames, runOptions);
-            for (var t = 0; t < Io.Kv.Count; t++)
+            if (kept is null)
             {
-                CheckPresent(t, result[t + 1], batch, total);
+                // "present = past + new positions" is a property of the graph, so it is checked on a batch's first
+                // pass; checking it again on every decode step would cost a native call per KV tensor per token.
+                for (var t = 0; t < Io.Kv.Count; t++)
+                {
+                    CheckPresent(t, result[t + 1], batch, total);
+                }
             }
 
             var logits = LastLogits(result[0], batch, newLength);

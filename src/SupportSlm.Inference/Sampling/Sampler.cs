@@ -22,7 +22,9 @@ public sealed class Sampler
     /// <summary>Picks the next token from <paramref name="logits"/> (left untouched) and records it for the penalties.</summary>
     public int Next(ReadOnlySpan<float> logits)
     {
-        var token = options.IsGreedy ? Logits.ArgMax(Penalized(logits)) : Draw(Distribution(logits));
+        var token = !options.IsGreedy ? Draw(Distribution(logits))
+            : HasPenalties ? Logits.ArgMax(Penalized(logits))
+            : Logits.ArgMax(logits); // plain greedy decoding copies nothing: this runs once per token on the worker thread
         Accept(token);
         return token;
     }
@@ -81,6 +83,8 @@ public sealed class Sampler
         seen.Add(token);
         generatedCounts[token] = generatedCounts.GetValueOrDefault(token) + 1;
     }
+
+    private bool HasPenalties => options.RepetitionPenalty != 1f || options.FrequencyPenalty != 0f || options.PresencePenalty != 0f;
 
     private float[] Penalized(ReadOnlySpan<float> logits)
     {

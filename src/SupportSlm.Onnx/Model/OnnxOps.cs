@@ -54,11 +54,12 @@ public static class OnnxOps
 
     /// <summary>
     /// ONNX Attention (ai.onnx ≥ 23). With 3-D inputs (batch, seq, heads·head_size) give the head counts; with 4-D
-    /// (batch, heads, seq, head_size) pass 0. With past key/value it also returns present key/value (BNSH).
+    /// (batch, heads, seq, head_size) pass 0. With past key/value it also returns present key/value (BNSH), named
+    /// <paramref name="presentNames"/> when given (e.g. graph outputs).
     /// </summary>
     public static (string Output, string? PresentKey, string? PresentValue) Attention(this OnnxGraphBuilder g,
         string query, string key, string value, string? mask = null, string? pastKey = null, string? pastValue = null,
-        long qNumHeads = 0, long kvNumHeads = 0, bool isCausal = false, float? scale = null)
+        long qNumHeads = 0, long kvNumHeads = 0, bool isCausal = false, float? scale = null, (string Key, string Value)? presentNames = null)
     {
         var attributes = new List<AttributeProto> { Int("is_causal", isCausal ? 1 : 0) };
         if (qNumHeads > 0)
@@ -80,7 +81,8 @@ public static class OnnxOps
             inputs.Add(pastValue ?? "");
         }
 
-        var outputs = g.Node("Attention", TrimOptional(inputs), outputCount: withPast ? 3 : 1, attributes: [.. attributes]);
+        IReadOnlyList<string>? names = withPast && presentNames is { } p ? [g.Fresh("Attention_out0"), p.Key, p.Value] : null;
+        var outputs = g.Node("Attention", TrimOptional(inputs), outputCount: withPast ? 3 : 1, outputs: names, attributes: [.. attributes]);
         return (outputs[0], withPast ? outputs[1] : null, withPast ? outputs[2] : null);
     }
 

@@ -33,6 +33,10 @@ public sealed class OrchestrationOptions
 
     public double Temperature { get; set; } = 0.2;
 
+    /// <summary>Sampling seed of every answer: null (the default) draws each answer afresh; set, the same prompt always
+    /// gets the same answer, which makes evaluation runs reproducible.</summary>
+    public long? Seed { get; set; }
+
     /// <summary>Longest a generation may take before the customer gets an apology instead.</summary>
     public TimeSpan TurnTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -17,10 +17,10 @@ internal sealed class AnswerGenerator(IChatClient chat)
     /// Throws <see cref="TimeoutException"/> when <paramref name="timeout"/> passes first; an <see cref="OperationCanceledException"/>
     /// means the caller gave up on the turn.
     /// </summary>
-    public async Task<string> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationTarget target, float temperature, int maxTokens,
+    public async Task<string> GenerateAsync(IReadOnlyList<ChatMessage> messages, GenerationTarget target, float temperature, long? seed, int maxTokens,
         TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var options = new ChatOptions { ModelId = target.ModelId, Temperature = temperature, MaxOutputTokens = maxTokens };
+        var options = new ChatOptions { ModelId = target.ModelId, Temperature = temperature, Seed = seed, MaxOutputTokens = maxTokens };
         if (target.AdapterId is { } adapter) options.AdditionalProperties = new AdditionalPropertiesDictionary { [AdapterProperty] = adapter };
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -175,7 +175,7 @@ internal sealed class TurnPipeline(
         var o = options.Value;
         try
         {
-            return await generator.GenerateAsync(prompt.Messages, target, (float)o.Temperature, o.MaxAnswerTokens, o.TurnTimeout, cancellationToken);
+            return await generator.GenerateAsync(prompt.Messages, target, (float)o.Temperature, o.Seed, o.MaxAnswerTokens, o.TurnTimeout, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -32,6 +32,8 @@ public static class ExportCommand
     {
         LlamaModel<float> model;
         LoraAdapter<float>? adapter = null;
+        IReadOnlyList<LoraTarget>? loraTargets = null;
+        IReadOnlyDictionary<string, Onnx.Model.MatMulNBitsWeights>? keptBlocks = null;
         if (options.SeparateAdapter)
         {
             if (!Checkpoint.IsCheckpoint(checkpointPath))
@@ -42,6 +44,13 @@ public static class ExportCommand
             model = checkpoint.CreateModel();
             adapter = new LoraAdapter<float>(checkpoint.Config, checkpoint.Lora, checkpoint.AdapterWeights);
         }
+        else if (OnnxModelImport.IsOnnxModel(checkpointPath))
+        {
+            // Re-exporting one of our folders keeps the LoRA inputs its graph offers (so its adapters still load) and its
+            // quantized weights as they are.
+            var imported = OnnxModelImport.Load(checkpointPath);
+            (model, loraTargets, keptBlocks) = (imported.Model, imported.LoraTargets, imported.Blocks);
+        }
         else
         {
             model = ModelLoader.Load(checkpointPath);
@@ -50,7 +59,7 @@ public static class ExportCommand
         ModelTokenizer.Load(tokenizer, model.Config.VocabSize);   // refuses a tokenizer whose vocabulary differs from the model's
         try
         {
-            return OnnxModelFolder.Write(model, outFolder, new OnnxExportOptions(options.Bits, options.BlockSize, AccuracyLevel: options.AccuracyLevel), adapter, tokenizer);
+            return OnnxModelFolder.Write(model, outFolder, new OnnxExportOptions(options.Bits, options.BlockSize, loraTargets, options.AccuracyLevel, keptBlocks), adapter, tokenizer);
         }
         catch (Onnx.OnnxRuntimeException ex)
         {

@@ -13,7 +13,10 @@ namespace SupportSlm.Training.Export;
 /// MatMulNBits' accuracy_level: 0 computes in float (bit-comparable with the trainer); 4 lets ONNX Runtime quantize the
 /// activations to int8 and use its integer kernels, about 10× faster on CPU for a small change in the logits.
 /// </param>
-public sealed record OnnxExportOptions(int WeightBits = 32, int BlockSize = 32, IReadOnlyList<LoraTarget>? LoraTargets = null, int AccuracyLevel = 0)
+/// <param name="KeptBlocks">Quantized blocks by weight name (from an imported folder) to write as they are wherever they
+/// still dequantize to exactly the weights being exported, so re-exporting a folder does not re-round its weights.</param>
+public sealed record OnnxExportOptions(int WeightBits = 32, int BlockSize = 32, IReadOnlyList<LoraTarget>? LoraTargets = null, int AccuracyLevel = 0,
+    IReadOnlyDictionary<string, MatMulNBitsWeights>? KeptBlocks = null)
 {
     public void Validate()
     {
@@ -28,8 +31,11 @@ public sealed record OnnxExportOptions(int WeightBits = 32, int BlockSize = 32, 
 ///   inputs  input_ids int64 [batch, seq], attention_mask int64 [batch, past+seq], position_ids int64 [batch, seq],
 ///           past_key_values.{i}.key / .value float [batch, kv_heads, past, head_dim]
 ///   outputs logits float [batch, seq, vocab], present.{i}.key / .value float [batch, kv_heads, past+seq, head_dim]
-/// Only standard ai.onnx ops (opset 17) unless weights are quantized (com.microsoft MatMulNBits). q/k projection rows
-/// are permuted to rotate-half order (what HF Llama and its KV caches use); RoPE reads cos/sin tables by position_ids.
+/// Only standard ai.onnx ops (opset 23) unless weights are quantized (com.microsoft MatMulNBits). Opset 23's
+/// RMSNormalization, RotaryEmbedding and Attention each run as one ONNX Runtime kernel where the same math in primitive
+/// ops took ~40 nodes per layer: a decode step of a small model costs more in per-node dispatch than in arithmetic.
+/// q/k projection rows are permuted to rotate-half order (what HF Llama and its KV caches use); RoPE reads cos/sin
+/// tables by position_ids.
 /// Linear weights are stored in MatMul form [in, out]. LoRA inputs "….lora_A.weight" [in, rank] and "….lora_B.weight"
 /// [rank, out] (B pre-scaled by alpha/rank, q/k rows permuted like the base) are what .onnx_adapter files override.
 /// </summary>
@@ -42,7 +48,7 @@ public static class OnnxDecoderGraph
     {
         options.Validate();
         var c = model.Config;
-        var g = new OnnxGraphBuilder("supportslm_llama", opset: 17) { IrVersion = 8 };
+        var g = new OnnxGraphBuilder("supportslm_llama", opset: 23) { IrVersion = 11 };
         if (options.WeightBits != 32) g.UseOpset(OnnxGraphBuilder.MicrosoftDomain, 1);
         g.Metadata[FormatKey] = FormatVersion;
         var builder = new Builder(g, model, options);
@@ -58,7 +64,7 @@ public static class OnnxDecoderGraph
     {
         private readonly LlamaConfig c = model.Config;
         private readonly HashSet<LoraTarget> lora = [.. options.LoraTargets ?? []];
-        private string cos = "", sin = "", allowed = "", eps = "", negInf = "", attnScale = "";
+        private string cos = "", sin = "", positions = "", maskBias = "";
 
         public void Emit()
         {
@@ -70,9 +76,6 @@ public static class OnnxDecoderGraph
                 past[l] = (g.Input($"past_key_values.{l}.key", TensorElementType.Float, "batch_size", c.KvHeads, "past_sequence_length", c.HeadSize),
                            g.Input($"past_key_values.{l}.value", TensorElementType.Float, "batch_size", c.KvHeads, "past_sequence_length", c.HeadSize));
 
-            eps = g.Initializer("norm_eps", [(float)c.NormEps]);
-            negInf = g.Initializer("mask_value", [float.MinValue]);
-            attnScale = g.Initializer("attention_scale", [1f / MathF.Sqrt(c.HeadSize)]);
             BuildMask(ids, mask);
             BuildRopeTables(positions);
 
@@ -104,7 +107,9 @@ public static class OnnxDecoderGraph
             }
         }
 
-        // allowed [b, 1, s, T]: key j is visible to query i (absolute index past + i) iff j ≤ past + i and attention_mask[b, j] = 1.
+        // maskBias [b, 1, s, T], added to the attention scores: 0 where key j is visible to query i (absolute index past + i),
+        // i.e. j ≤ past + i and attention_mask[b, j] = 1, else the lowest float. Not −∞: a padding query that sees no
+        // key then gets a uniform softmax instead of NaN, which would reach the real rows through later layers' keys.
         private void BuildMask(string ids, string mask)
         {
             var seq = g.Gather(g.Op("Shape", [ids]), g.Int64Scalar(1));
@@ -115,54 +120,48 @@ public static class OnnxDecoderGraph
             var keyIndex = g.Op("Range", [g.Int64Scalar(0), total, one]);                         // [T]
             var causal = g.Op("LessOrEqual", [g.Op("Unsqueeze", [keyIndex, g.Int64s(0)]), g.Op("Unsqueeze", [queryIndex, g.Int64s(1)])]); // [s, T]
             var keep = g.Cast(g.Op("Unsqueeze", [mask, g.Int64s(1, 2)]), TensorElementType.Bool); // [b, 1, 1, T]
-            allowed = g.Op("And", [causal, keep]);
+            var allowed = g.Op("And", [causal, keep]);
+            maskBias = g.Where(allowed, g.Initializer("mask_visible", [0f]), g.Initializer("mask_hidden", [float.MinValue]));
         }
 
-        // cos/sin [b, 1, s, hs/2] for each token's position: the C# model's own float tables, gathered by position_ids.
+        // RoPE tables [context, hs/2]: the C# model's own float values, indexed by position_ids inside RotaryEmbedding.
         private void BuildRopeTables(string positions)
         {
             var (cosTable, sinTable) = LlamaLayers.RopeTables<float>(c.MaxSeqLen, c.HeadSize, c.RopeTheta);
             int half = c.HeadSize / 2;
-            var axis1 = g.Int64s(1);
-            cos = g.Op("Unsqueeze", [g.Gather(g.Initializer("rope.cos", cosTable, c.MaxSeqLen, half), positions), axis1]);
-            sin = g.Op("Unsqueeze", [g.Gather(g.Initializer("rope.sin", sinTable, c.MaxSeqLen, half), positions), axis1]);
+            cos = g.Initializer("rope.cos", cosTable, c.MaxSeqLen, half);
+            sin = g.Initializer("rope.sin", sinTable, c.MaxSeqLen, half);
+            this.positions = positions;
         }
 
+        // Attention on [b, s, heads·hs] rows: RoPE on q and k, then one ONNX Attention node that appends k/v to the past
+        // (its presents are the graph's), shares each kv head among heads/kv_heads query heads and applies the mask.
         private string Attention(int l, string xn, (string Key, string Value) past)
         {
-            int hs = c.HeadSize;
-            var q = Rope(g.Transpose(g.Reshape(Linear(l, LoraTarget.Q, xn), 0, 0, c.Heads, hs), 0, 2, 1, 3));     // [b, H, s, hs]
-            var k = Rope(g.Transpose(g.Reshape(Linear(l, LoraTarget.K, xn), 0, 0, c.KvHeads, hs), 0, 2, 1, 3));   // [b, KV, s, hs]
-            var v = g.Transpose(g.Reshape(Linear(l, LoraTarget.V, xn), 0, 0, c.KvHeads, hs), 0, 2, 1, 3);
-            var keys = g.Node("Concat", [past.Key, k], outputs: [$"present.{l}.key"], attributes: Int("axis", 2))[0];      // [b, KV, T, hs]
-            var values = g.Node("Concat", [past.Value, v], outputs: [$"present.{l}.value"], attributes: Int("axis", 2))[0];
-            // GQA without copying the cache: the `group` query heads sharing a kv head are stacked along the sequence axis.
-            var grouped = g.Reshape(q, 0, c.KvHeads, -1, hs);                                     // [b, KV, group·s, hs]
-            var scores = g.Mul(g.MatMul(grouped, g.Transpose(keys, 0, 1, 3, 2)), attnScale);      // [b, KV, group·s, T]
-            scores = g.Where(allowed, g.Reshape(scores, 0, c.Heads, -1, 0), negInf);             // [b, H, s, T]
-            var probs = g.Reshape(g.Softmax(scores, -1), 0, c.KvHeads, -1, 0);
-            var context = g.Reshape(g.MatMul(probs, values), 0, c.Heads, -1, hs);                 // [b, H, s, hs]
-            var merged = g.Reshape(g.Transpose(context, 0, 2, 1, 3), 0, 0, c.Dim);              // [b, s, D]
-            return Linear(l, LoraTarget.O, merged);
+            var q = Rope(Linear(l, LoraTarget.Q, xn), c.Heads);                                  // [b, s, H·hs]
+            var k = Rope(Linear(l, LoraTarget.K, xn), c.KvHeads);                                // [b, s, KV·hs]
+            var v = Linear(l, LoraTarget.V, xn);
+            var (context, _, _) = g.Attention(q, k, v, maskBias, past.Key, past.Value, c.Heads, c.KvHeads,
+                scale: 1f / MathF.Sqrt(c.HeadSize), presentNames: ($"present.{l}.key", $"present.{l}.value")); // [b, s, D]
+            return Linear(l, LoraTarget.O, context);
         }
 
-        // Rotate-half RoPE: (x1, x2) → (x1·cos − x2·sin, x2·cos + x1·sin) with x1, x2 the two halves of each head.
-        private string Rope(string x)
-        {
-            int half = c.HeadSize / 2;
-            var axis = g.Int64s(3);
-            var x1 = g.Op("Slice", [x, g.Int64s(0), g.Int64s(half), axis]);
-            var x2 = g.Op("Slice", [x, g.Int64s(half), g.Int64s(c.HeadSize), axis]);
-            return g.Concat(3, g.Sub(g.Mul(x1, cos), g.Mul(x2, sin)), g.Add(g.Mul(x2, cos), g.Mul(x1, sin)));
-        }
+        // Rotate-half RoPE on [b, s, heads·hs]: (x1, x2) → (x1·cos − x2·sin, x2·cos + x1·sin) with x1, x2 the two
+        // halves of each head — one ONNX RotaryEmbedding node (ONNX Runtime runs it as one kernel).
+        private string Rope(string x, int heads) => g.RotaryEmbedding(x, cos, sin, positions, numHeads: heads);
 
-        // y = x / √(mean(x²) + ε) · g
+        // y = x / √(mean(x²) + ε) · g, as one ONNX RMSNormalization node.
         private string RmsNorm(string x, int offset, string name)
         {
             var gain = g.Initializer(name, model.Weights.AsSpan(offset, c.Dim), c.Dim);
-            var meanSquare = g.Op("ReduceMean", [g.Mul(x, x)], Ints("axes", -1), Int("keepdims", 1));
-            return g.Mul(g.Div(x, g.Op("Sqrt", [g.Add(meanSquare, eps)])), gain);
+            return g.RmsNormalization(x, gain, epsilon: (float)c.NormEps);
         }
+
+        private MatMulNBitsWeights Blocks(string name, float[] weightT, int inDim, int outDim) =>
+            options.KeptBlocks?.GetValueOrDefault(name) is { } kept && kept.Bits == options.WeightBits && kept.BlockSize == options.BlockSize
+                && kept.K == inDim && kept.N == outDim && kept.Dequantize().AsSpan().SequenceEqual(weightT)
+                ? kept
+                : MatMulNBitsWeights.Quantize(weightT, inDim, outDim, options.WeightBits, options.BlockSize);
 
         private string Linear(int l, LoraTarget target, string x)
         {
@@ -171,7 +170,7 @@ public static class OnnxDecoderGraph
             var weightT = Transposed(ExportWeights.Projection(model, l, target), outDim, inDim);    // [in, out]
             var y = options.WeightBits == 32
                 ? g.MatMul(x, g.Initializer(name, weightT, inDim, outDim))
-                : g.MatMulNBits(x, MatMulNBitsWeights.Quantize(weightT, inDim, outDim, options.WeightBits, options.BlockSize), name, accuracyLevel: options.AccuracyLevel);
+                : g.MatMulNBits(x, Blocks(name, weightT, inDim, outDim), name, accuracyLevel: options.AccuracyLevel);
             if (!lora.Contains(target)) return y;
             var a = g.InputWithDefault<float>(LoraInputName(l, target, 'A'), [], [inDim, 0], inDim, "lora_rank");
             var b = g.InputWithDefault<float>(LoraInputName(l, target, 'B'), [], [0, outDim], "lora_rank", outDim);

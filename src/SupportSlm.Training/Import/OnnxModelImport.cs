@@ -7,7 +7,10 @@ namespace SupportSlm.Training.Import;
 
 /// <summary>A decoder read back from one of our exported model folders, and the LoRA inputs its graph offers.</summary>
 /// <param name="WeightBits">32 for float weights, 8 or 4 when the linear weights were MatMulNBits blocks (now dequantized).</param>
-public sealed record ImportedOnnxModel(string Folder, LlamaModel<float> Model, IReadOnlyList<LoraTarget> LoraTargets, int WeightBits);
+/// <param name="Blocks">The MatMulNBits blocks of each quantized projection by weight name, so a re-export can keep them
+/// bit for bit (quantizing dequantized weights again would move some codes by one).</param>
+public sealed record ImportedOnnxModel(string Folder, LlamaModel<float> Model, IReadOnlyList<LoraTarget> LoraTargets, int WeightBits,
+    IReadOnlyDictionary<string, MatMulNBitsWeights> Blocks);
 
 /// <summary>
 /// Reads a folder written by <see cref="OnnxModelFolder.Write"/> back into a trainable <see cref="LlamaModel{T}"/>: the
@@ -52,7 +55,7 @@ public static class OnnxModelImport
         reader.Float("model.norm.weight", [config.Dim]).CopyTo(weights, layout.FinalNorm);
         if (!config.TiedEmbeddings)
             OnnxDecoderGraph.Transposed(reader.Float("lm_head.weight", [config.Dim, config.VocabSize]), config.Dim, config.VocabSize).CopyTo(weights, layout.Output);
-        return new ImportedOnnxModel(folder, new LlamaModel<float>(config, weights), reader.LoraTargets(config), bits);
+        return new ImportedOnnxModel(folder, new LlamaModel<float>(config, weights), reader.LoraTargets(config), bits, reader.Blocks);
     }
 
     private static GraphProto ReadOurGraph(string file)
@@ -95,6 +98,8 @@ public static class OnnxModelImport
                 _nodeByWeight[node.Input[1]] = node;
         }
 
+        public Dictionary<string, MatMulNBitsWeights> Blocks { get; } = new(StringComparer.Ordinal);
+
         public float[] Float(string name, long[] dims) => Tensor<float>(name, dims);
 
         /// <summary>The projection as our trainer stores it ([out, in], q/k rows interleaved) and the bits it was stored with.</summary>
@@ -135,6 +140,7 @@ public static class OnnxModelImport
             {
                 var blocks = MatMulNBitsWeights.FromBlocks(k, n, bits, blockSize,
                     Tensor<byte>(packedName, null), Tensor<float>(name + ".scales", null), Tensor<byte>(name + ".qzeros", null));
+                Blocks[name] = blocks;
                 return (blocks.Dequantize(), bits);
             }
             catch (OnnxRuntimeException e)
