@@ -8,6 +8,7 @@ namespace SupportSlm.Orchestration.Tests;
 
 public sealed class TelemetryTests
 {
+
     [Fact]
     public async Task A_turn_is_one_span_with_a_child_span_per_step_and_one_latency_measurement()
     {
@@ -15,9 +16,10 @@ public sealed class TelemetryTests
         host.Retriever.Passages.AddRange(HelpCenter.All);
         host.Chat.Answer(HelpCenter.GroundedAnswer);
         var spans = new ConcurrentQueue<Activity>();
+        using var testSource = new ActivitySource("SupportSlm.Orchestration.Tests.Telemetry");
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == OrchestrationTelemetry.Name,
+            ShouldListenTo = s => s.Name == OrchestrationTelemetry.Name || s == testSource,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Enqueue,
         };
@@ -36,10 +38,17 @@ public sealed class TelemetryTests
         });
         meters.Start();
 
-        await host.SendAsync("How long do refunds take?", "telemetry-conversation");
+        // Other tests' turns run in parallel and reach the same listener; this test's turn is the one in its own trace.
+        ActivityTraceId trace;
+        using (var test = testSource.StartActivity("test")!)
+        {
+            trace = test.TraceId;
+            await host.SendAsync("How long do refunds take?", "telemetry-conversation");
+        }
 
-        var turn = Assert.Single(spans, s => s.OperationName == "turn" && Equals(s.GetTagItem("supportslm.bot"), PipelineHost.BotName)
-            && s.GetTagItem("supportslm.outcome") is "answered");
+        var turn = Assert.Single(spans, s => s.OperationName == "turn" && s.TraceId == trace);
+        Assert.Equal(PipelineHost.BotName, turn.GetTagItem("supportslm.bot"));
+        Assert.Equal("answered", turn.GetTagItem("supportslm.outcome"));
         var steps = spans.Where(s => s.ParentSpanId == turn.SpanId).Select(s => s.OperationName).ToList();
         Assert.Equal(["turn.persist-message", "turn.sentiment", "turn.escalation", "turn.retrieval", "turn.prompt", "turn.generation",
             "turn.grounding", "turn.citations", "turn.persist-reply"], steps);
