@@ -8,7 +8,6 @@ namespace SupportSlm.Orchestration.Tests;
 
 public sealed class TelemetryTests
 {
-
     [Fact]
     public async Task A_turn_is_one_span_with_a_child_span_per_step_and_one_latency_measurement()
     {

@@ -1,7 +1,6 @@
 using SupportSlm.Onnx;
 using SupportSlm.Onnx.Model;
 using SupportSlm.Onnx.Protobuf;
-using static SupportSlm.Onnx.Model.OnnxAttribute;
 
 namespace SupportSlm.Training.Export;
 
@@ -70,14 +69,14 @@ public static class OnnxDecoderGraph
         {
             var ids = g.Input("input_ids", TensorElementType.Int64, "batch_size", "sequence_length");
             var mask = g.Input("attention_mask", TensorElementType.Int64, "batch_size", "total_sequence_length");
-            var positions = g.Input("position_ids", TensorElementType.Int64, "batch_size", "sequence_length");
+            positions = g.Input("position_ids", TensorElementType.Int64, "batch_size", "sequence_length");
             var past = new (string Key, string Value)[c.Layers];
             for (int l = 0; l < c.Layers; l++)
                 past[l] = (g.Input($"past_key_values.{l}.key", TensorElementType.Float, "batch_size", c.KvHeads, "past_sequence_length", c.HeadSize),
                            g.Input($"past_key_values.{l}.value", TensorElementType.Float, "batch_size", c.KvHeads, "past_sequence_length", c.HeadSize));
 
             BuildMask(ids, mask);
-            BuildRopeTables(positions);
+            BuildRopeTables();
 
             var w = model.Weights;
             var layout = model.Layout;
@@ -125,13 +124,12 @@ public static class OnnxDecoderGraph
         }
 
         // RoPE tables [context, hs/2]: the C# model's own float values, indexed by position_ids inside RotaryEmbedding.
-        private void BuildRopeTables(string positions)
+        private void BuildRopeTables()
         {
             var (cosTable, sinTable) = LlamaLayers.RopeTables<float>(c.MaxSeqLen, c.HeadSize, c.RopeTheta);
             int half = c.HeadSize / 2;
             cos = g.Initializer("rope.cos", cosTable, c.MaxSeqLen, half);
             sin = g.Initializer("rope.sin", sinTable, c.MaxSeqLen, half);
-            this.positions = positions;
         }
 
         // Attention on [b, s, heads·hs] rows: RoPE on q and k, then one ONNX Attention node that appends k/v to the past
