@@ -27,3 +27,12 @@ supportslm finetune --config finetune/configs/shipped-domain-lora.json
 # Stage 5: what int8 costs, then the int8 export with the adapter beside it.
 supportslm quantize --model finetune/runs/shipped-grounded/checkpoint.ckpt --data $data/grounded-qa-eval.tok --bits 8 --seq-len 640
 supportslm export --checkpoint finetune/runs/shipped-domain-lora/checkpoint.ckpt --tokenizer $data/tokenizer.json --out models/default --int8 --adapter --accuracy-level 4
+# Stage 6: the reply-style adapter over the exported int8 base; only its adapter file is kept.
+supportslm finetune-data bitext-replies
+for x in bitext-replies bitext-replies-eval; do
+  supportslm finetune-data shards --tokenizer models/default/tokenizer.json --input $data/$x.jsonl --output $data/$x.tok --max-tokens 768
+done
+supportslm finetune --config finetune/configs/shipped-bitext-lora.json
+supportslm export --checkpoint finetune/runs/shipped-bitext-lora/checkpoint.ckpt --tokenizer models/default/tokenizer.json --out finetune/runs/shipped-bitext-lora/export --int8 --adapter --accuracy-level 4
+mkdir -p models/default/adapters
+cp finetune/runs/shipped-bitext-lora/export/adapter.onnx_adapter models/default/adapters/bitext-replies.onnx_adapter

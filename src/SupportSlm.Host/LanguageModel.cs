@@ -3,6 +3,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SupportSlm.Channels.OpenAi;
 using SupportSlm.Inference;
+using SupportSlm.Inference.Adapters;
+using SupportSlm.Inference.Chat;
 using SupportSlm.Onnx;
 using SupportSlm.Persistence.Seeding;
 
@@ -58,10 +60,18 @@ internal static class LanguageModel
         builder.Services.AddInference(builder.Configuration);
         builder.Services.AddSingleton(new ServedModelFolder(modelId, folder));
         builder.Services.AddSingleton(sp => new RawChatModel(modelId, sp.GetRequiredService<IChatClient>()));
+        // Each adapter of the adapters folder is a model of its own on /v1 as well (vLLM names LoRA adapters the same way).
+        foreach (var adapter in FolderAdapters(overrides.GetValueOrDefault(AdaptersPathKey)).Where(a => a != modelId))
+            builder.Services.AddSingleton(sp => new RawChatModel(adapter, new AdapterChatClient(sp.GetRequiredService<IChatClient>(), adapter)));
         builder.Services.AddHostedService<ModelWarmUp>();
         builder.Services.AddHealthChecks().AddCheck("model", () => HealthCheckResult.Healthy($"model '{modelId}' from {folder}"));
         return builder;
     }
+
+    private static IEnumerable<string> FolderAdapters(string? folder) =>
+        folder is not null && Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*" + AdapterRegistry.Extension).Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal)
+            : [];
 
     /// <summary>
     /// Every answer from the remote server. The health check does not call it: an instance is still ready to take

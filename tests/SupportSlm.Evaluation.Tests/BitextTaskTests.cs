@@ -31,7 +31,7 @@ public sealed class BitextTaskTests
         var chat = new ScriptedChat(new Dictionary<string, string> { ["cancel order"] = "ok" });
         BitextExample[] training = [new("cancel order", "cancel_order", "I cancelled it"), new("refund", "get_refund", "refund sent")];
 
-        await new BitextTask(chat).RunAsync(training, [training[0]], null, new BitextGeneration("m", "lora", 32), TextWriter.Null, default);
+        var result = await new BitextTask(chat).RunAsync(training, [training[0]], null, new BitextGeneration("m", "lora", 32), TextWriter.Null, default);
 
         var (messages, options) = chat.Last!.Value;
         Assert.Equal([ChatRole.User], messages.Select(m => m.Role));
@@ -39,6 +39,7 @@ public sealed class BitextTaskTests
         Assert.Equal(32, options.MaxOutputTokens);
         Assert.Equal("m", options.ModelId);
         Assert.Equal("lora", options.AdditionalProperties!["adapter"]);
+        Assert.Equal("lora", result.Adapter);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using SupportSlm.Domain.Conversations;
+using SupportSlm.Domain.Knowledge;
 using System.Text.Json;
 using SupportSlm.Evaluation.Report;
 using SupportSlm.Evaluation.Scoring;
@@ -68,19 +69,56 @@ public sealed class GroundedQaTests
     }
 
     [Fact]
-    public void The_answer_log_has_a_header_and_one_scored_line_per_answer()
+    public async Task The_retrieval_ceiling_counts_a_gold_article_passage_holding_the_fact_for_in_scope_questions_only()
+    {
+        var pipeline = new ScriptedPipeline(_ => new TurnReply("I'm not sure", [], true, false));
+        var looked = new List<string>();
+        PassageLookup passages = (question, _) =>
+        {
+            looked.Add(question);
+            IReadOnlyList<KnowledgeHit> hits = question switch
+            {
+                "how much is delivery" => [Hit("returns-policy.md", "Returns cost £4.95."), Hit("shipping-delivery-costs.md", "Standard delivery costs £4.95.")],
+                // The gold article without the fact, and the fact in another article: neither lets a model answer right.
+                _ => [Hit("shipping-delivery-costs.md", "Delivery takes 3 days."), Hit("returns-policy.md", "£4.95")],
+            };
+            return Task.FromResult(hits);
+        };
+
+        var result = await new GroundedQaTask(pipeline, "default", passages).RunAsync([Fee, Weather, Fee with { Id = "q3", Question = "parcel?" }], TextWriter.Null, default);
+
+        Assert.Equal(["how much is delivery", "parcel?"], looked);
+        Assert.Equal(0.5, result.FactInPassages);
+        Assert.Equal([true, null, false], result.Answers.Select(a => a.FactInPassages));
+        Assert.True(double.IsNaN(new GroundedQaResult([Answer(Fee, "x", declined: true)]).FactInPassages));
+        Assert.Contains("| grounded QA | retrieval ceiling: a gold article's passage the model reads holds the gold fact | 0.500 |",
+            EvalReport.Markdown(new EvalRun("m", "default", "supportslm eval", DateTimeOffset.UnixEpoch, TimeSpan.Zero, null, null, result)));
+    }
+
+    private static KnowledgeHit Hit(string source, string snippet) => new(Guid.NewGuid(), Guid.NewGuid(), "title", source, null, snippet, 1);
+
+    [Fact]
+    public void The_answer_log_has_a_header_and_one_scored_line_per_answer_and_bitext_response()
     {
         var path = Path.Combine(Path.GetTempPath(), $"supportslm-answers-{Guid.NewGuid():N}.jsonl");
         var result = new GroundedQaResult([Answer(Fee, "Delivery is £4.95 [1].", declined: false, "shipping-delivery-costs.md"), Answer(Weather, "Sunny", declined: false)]);
+        var cancel = new BitextExample("cancel my order", "cancel_order", "I can help you cancel it.");
+        var scores = new ResponseScores(1, 0.5, 1);
+        var bitext = new BitextResult(10, 1, 0.9, scores, scores, 0.1, "bitext-replies", [new BitextResponse(cancel, "I can cancel it.", "cancel_order", 0.5)]);
 
-        AnswerLog.Write(path, result);
+        AnswerLog.Write(path, result, bitext);
 
         var lines = File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.Equal(AnswerLog.Format, lines[0].GetProperty("format").GetString());
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(AnswerLog.Version, lines[0].GetProperty("version").GetInt32());
+        Assert.Equal(4, lines.Length);
+        Assert.Equal(["grounded-qa", "grounded-qa", "bitext"], lines[1..].Select(l => l.GetProperty("task").GetString()));
         Assert.True(lines[1].GetProperty("correct").GetBoolean());
         Assert.Equal("shipping-delivery-costs", lines[1].GetProperty("cited")[0].GetString());
         Assert.False(lines[2].GetProperty("correct").GetBoolean());
+        Assert.Equal("cancel_order", lines[3].GetProperty("judged_intent").GetString());
+        Assert.True(lines[3].GetProperty("intent_correct").GetBoolean());
+        Assert.Equal("bitext-replies", lines[3].GetProperty("adapter").GetString());
         File.Delete(path);
     }
 

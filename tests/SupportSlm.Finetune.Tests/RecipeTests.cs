@@ -27,11 +27,24 @@ public sealed class RecipeTests
     }
 
     [Fact]
+    public void The_reply_style_adapter_trains_on_the_served_base_its_own_data_and_every_lora_input()
+    {
+        var bitext = TrainConfig.Load(Config("shipped-bitext-lora.json"));
+
+        // The adapter is applied to models/default's int8 graph, so it learns against those (dequantized) weights.
+        Assert.Equal("models/default", bitext.InitFrom);
+        Assert.Equal("finetune/data/bitext-replies.tok", bitext.TrainShard);
+        Assert.Equal("finetune/data/bitext-replies-eval.tok", bitext.EvalShard);
+        Assert.Equal(TrainConfig.Load(Config("shipped-domain-lora.json")).Lora!.Targets, bitext.Lora!.Targets);
+        Assert.StartsWith("finetune/runs/", bitext.OutputDir);
+    }
+
+    [Fact]
     public void The_readme_names_only_verbs_that_exist()
     {
         var readme = File.ReadAllText(Path.Combine(FinetunePaths.Root, "finetune", "README.md"));
         var verbs = FinetuneCommand.Create().Subcommands.Select(c => c.Name).ToList();
-        Assert.Equal(["grounded-qa", "pretrain-corpus", "shards"], verbs.Order());
+        Assert.Equal(["bitext-replies", "grounded-qa", "pretrain-corpus", "shards"], verbs.Order());
         foreach (var verb in verbs) Assert.Contains($"supportslm finetune-data {verb}", readme);
         foreach (var config in Directory.GetFiles(Path.Combine(FinetunePaths.Root, "finetune", "configs"), "shipped-*.json"))
             Assert.Contains($"finetune/configs/{Path.GetFileName(config)}", readme);

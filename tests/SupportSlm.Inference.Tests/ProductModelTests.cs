@@ -8,8 +8,9 @@ namespace SupportSlm.Inference.Tests;
 
 /// <summary>
 /// The shipped model folder (models/default: the trainer's ONNX export, byte-level BPE tokenizer.json, ChatML, and the
-/// domain LoRA adapter.onnx_adapter that `supportslm sample` activates): the runtime, with that adapter, answers exactly
-/// as the trainer's own sample command does, and reusing a conversation's cached prefix changes no token.
+/// domain LoRA adapter.onnx_adapter that `supportslm sample` activates, and the reply-style adapter in adapters/): the
+/// runtime, with either adapter, answers exactly as the trainer's own sample command does, and reusing a conversation's
+/// cached prefix changes no token.
 /// </summary>
 public sealed class ProductModelTests : IDisposable
 {
@@ -19,6 +20,13 @@ public sealed class ProductModelTests : IDisposable
     /// (the trainer's ONNX decoder, adapter active) prints for the committed model; re-run it after re-exporting the model.</summary>
     private const string TrainerSample =
         "user\nwhere is my order?\nassistant\nI'm not sure — I couldn't find that in our help center. If you'd like, I can pass you";
+
+    /// <summary>
+    /// The same message with the reply-style adapter instead: what `supportslm sample` prints for a copy of the folder
+    /// whose adapter.onnx_adapter is adapters/bitext-replies.onnx_adapter (same options as above).
+    /// </summary>
+    private const string ReplyStyleSample =
+        "user\nwhere is my order?\nassistant\nI understand that you are looking to check the estimated time of arrival for your order. Let me guide you through the process";
 
     /// <summary>adapter.onnx_adapter, registered under its file name.</summary>
     private const string Adapter = "adapter";
@@ -41,6 +49,16 @@ public sealed class ProductModelTests : IDisposable
         var result = await worker.GenerateAsync(new GenerationRequest(prompt) { Sampling = new() { MaxTokens = 24 }, Adapter = Adapter });
         // the sample command prints prompt and answer decoded together, special tokens skipped
         Assert.Equal(TrainerSample, tokenizer.Decode([.. prompt, .. result.Tokens]));
+    }
+
+    [Fact]
+    public async Task The_reply_style_adapter_answers_the_message_the_domain_adapter_declines_as_the_trainers_sample_does()
+    {
+        using var replyStyle = AdapterRegistry.FromFolder(Path.Combine(TestPaths.DefaultModel, "adapters"));
+        using var worker = new InferenceWorker(host, tokenizer, adapters: replyStyle);
+        var prompt = tokenizer.Encode(Prompt);
+        var result = await worker.GenerateAsync(new GenerationRequest(prompt) { Sampling = new() { MaxTokens = 24 }, Adapter = "bitext-replies" });
+        Assert.Equal(ReplyStyleSample, tokenizer.Decode([.. prompt, .. result.Tokens]));
     }
 
     [Fact]

@@ -8,13 +8,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SupportSlm.Domain.Bots;
 using SupportSlm.Domain.Conversations;
+using SupportSlm.Domain.Knowledge;
 using SupportSlm.Evaluation.Report;
 using SupportSlm.Evaluation.Tasks;
 using SupportSlm.Finetune;
 using SupportSlm.Finetune.Grounded;
 using SupportSlm.Finetune.Sources;
 using SupportSlm.Inference;
+using SupportSlm.Inference.Adapters;
 using SupportSlm.Inference.Models;
+using SupportSlm.Orchestration;
 using SupportSlm.Orchestration.Hosting;
 using SupportSlm.Persistence;
 using SupportSlm.Persistence.Seeding;
@@ -24,7 +27,8 @@ using SupportSlm.Tokenizers;
 namespace SupportSlm.Cli.Verbs;
 
 /// <summary>What one eval run measures and where its inputs are.</summary>
-internal sealed record EvalSelection(string[] Tasks, int? Limit, FileInfo? Output, string? Answers, string? Questions, string? HeldOut, string? SharedData, int BitextMaxTokens);
+internal sealed record EvalSelection(string[] Tasks, int? Limit, FileInfo? Output, string? Answers, string? Questions, string? HeldOut, string? SharedData, int BitextMaxTokens,
+    string? BitextAdapter);
 
 /// <summary>
 /// Runs the selected tasks against one model folder and bot. Unless the command line names a database, the pipeline
@@ -40,6 +44,9 @@ internal sealed class EvalHarness(PipelineSettings settings, ParseResult parse, 
     public const string Perplexity = "perplexity", Bitext = "bitext", GroundedQa = "grounded-qa";
 
     public static readonly string[] AllTasks = [Perplexity, Bitext, GroundedQa];
+
+    /// <summary>The reply-style adapter the shipped model folder carries (finetune/configs/shipped-bitext-lora.json), and the name that asks for none.</summary>
+    public const string BitextAdapter = "bitext-replies", NoAdapter = "none";
 
     private TextWriter Log => parse.InvocationConfiguration.Error;
 
@@ -69,7 +76,7 @@ internal sealed class EvalHarness(PipelineSettings settings, ParseResult parse, 
                 await PipelineSettings.RequireBotAsync(services, bot, ct);
                 if (Selected(Bitext)) bitext = await MeasureBitextAsync(services, ct);
                 if (Selected(GroundedQa)) grounded = await MeasureGroundedQaAsync(services, bot, ct);
-                if (grounded is not null && selection.Answers is { } answers) AnswerLog.Write(answers, grounded);
+                if (selection.Answers is { } answers) AnswerLog.Write(answers, grounded, bitext);
             }
 
             var report = EvalReport.Markdown(new EvalRun(modelPath, bot, "supportslm " + string.Join(' ', parse.Tokens.Select(t => t.Value)),
@@ -115,15 +122,38 @@ internal sealed class EvalHarness(PipelineSettings settings, ParseResult parse, 
         var dev = rows.Where(r => r.Dev).Select(r => r.Example).ToArray();
         Log.WriteLine($"bitext: {dev.Length} dev examples, {training.Length} training examples");
         var model = services.GetRequiredService<IOptions<OrchestrationOptions>>().Value.Model;
+        var adapter = BitextAdapterFor(services.GetRequiredService<AdapterRegistry>());
+        Log.WriteLine($"bitext: responses {(adapter is null ? "from the base weights" : $"with adapter '{adapter}'")}");
         return await new BitextTask(services.GetRequiredService<IChatClient>())
-            .RunAsync(training, dev, selection.Limit, new BitextGeneration(model, null, selection.BitextMaxTokens), Log, ct);
+            .RunAsync(training, dev, selection.Limit, new BitextGeneration(model, adapter, selection.BitextMaxTokens), Log, ct);
     }
+
+    /// <summary>The named adapter (an unknown name fails on the first response, naming the loaded ones); by default the shipped reply-style adapter when loaded.</summary>
+    private string? BitextAdapterFor(AdapterRegistry registry) => selection.BitextAdapter switch
+    {
+        NoAdapter => null,
+        { } name => name,
+        null => registry.Names.Contains(BitextAdapter) ? BitextAdapter : null,
+    };
 
     private async Task<GroundedQaResult> MeasureGroundedQaAsync(IServiceProvider services, string bot, CancellationToken ct)
     {
         var questions = GroundedQaTask.Sample(EvalQuestion.Read(selection.Questions ?? FinetunePaths.EvalQuestions), selection.Limit);
         Log.WriteLine($"grounded-qa: {questions.Count} questions to bot '{bot}'");
-        return await new GroundedQaTask(services.GetRequiredService<ITurnProcessor>(), bot).RunAsync(questions, Log, ct);
+        var passages = await PassagesOfAsync(services, bot, ct);
+        return await new GroundedQaTask(services.GetRequiredService<ITurnProcessor>(), bot, passages).RunAsync(questions, Log, ct);
+    }
+
+    /// <summary>The retrieval the turn pipeline runs for the bot: its knowledge base (at its pinned version) and Orchestration:TopPassages.</summary>
+    private static async Task<PassageLookup> PassagesOfAsync(IServiceProvider services, string botName, CancellationToken ct)
+    {
+        var bot = await services.GetRequiredService<IBotCatalog>().FindAsync(botName, ct)
+            ?? throw new OrchestrationException($"No bot is named '{botName}' in this database.");
+        await using var db = await services.GetRequiredService<IDbContextFactory<SupportSlmDbContext>>().CreateDbContextAsync(ct);
+        var knowledgeBase = await db.KnowledgeBases.AsNoTracking().Where(k => k.Id == bot.KnowledgeBaseId).Select(k => k.Name).SingleAsync(ct);
+        var retriever = services.GetRequiredService<IKnowledgeRetriever>();
+        var top = services.GetRequiredService<IOptions<OrchestrationOptions>>().Value.TopPassages;
+        return (question, token) => retriever.SearchAsync(knowledgeBase, question, top, bot.PinnedKnowledgeBaseVersion, token);
     }
 
     /// <summary>

@@ -23,11 +23,12 @@ public static class EvalReport
 
         if (run.Bitext is { } b)
         {
-            Row(sb, "Bitext dev", "ROUGE-L F1 to the reference", F(b.Model.RougeLF1), F(b.Baseline.RougeLF1), b.DevExamples.ToString(CultureInfo.InvariantCulture),
+            var task = b.Adapter is { } adapter ? $"Bitext dev, adapter `{adapter}`" : "Bitext dev, base weights";
+            Row(sb, task, "ROUGE-L F1 to the reference", F(b.Model.RougeLF1), F(b.Baseline.RougeLF1), b.DevExamples.ToString(CultureInfo.InvariantCulture),
                 Goal(b.Model.RougeLF1 > b.Baseline.RougeLF1, "above the baseline"));
-            Row(sb, "Bitext dev", "intent-correct (judged by the intent classifier)", F(b.Model.IntentCorrect), F(b.Baseline.IntentCorrect),
+            Row(sb, task, "intent-correct (judged by the intent classifier)", F(b.Model.IntentCorrect), F(b.Baseline.IntentCorrect),
                 b.DevExamples.ToString(CultureInfo.InvariantCulture), Goal(b.Model.IntentCorrect >= 0.90, "≥ 0.90"));
-            Row(sb, "Bitext dev", "intent classifier accuracy on the dev references", F(b.JudgeAccuracy), "", "all dev", "");
+            Row(sb, task, "intent classifier accuracy on the dev references", F(b.JudgeAccuracy), "", "all dev", "");
         }
 
         if (run.GroundedQa is { } g)
@@ -35,6 +36,8 @@ public static class EvalReport
             var inScope = g.InScopeCount.ToString(CultureInfo.InvariantCulture);
             Row(sb, "grounded QA", "correct: states the gold fact and cites a gold article", F(g.CorrectWithCitation), "", inScope, Goal(g.CorrectWithCitation >= 0.80, "≥ 0.80", g.InScopeCount > 0));
             Row(sb, "grounded QA", "states the gold fact", F(g.StatesFact), "", inScope, "");
+            if (!double.IsNaN(g.FactInPassages))
+                Row(sb, "grounded QA", "retrieval ceiling: a gold article's passage the model reads holds the gold fact", F(g.FactInPassages), "", inScope, "");
             Row(sb, "grounded QA", "cites a gold article", F(g.CitesGold), "", inScope, "");
             Row(sb, "grounded QA", "in-scope questions declined", F(g.InScopeDeclined), "", inScope, "");
             Row(sb, "grounded QA", "out-of-scope questions declined or handed off", F(g.OutOfScopeDeclined), "",

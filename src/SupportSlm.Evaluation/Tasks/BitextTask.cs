@@ -13,9 +13,15 @@ public sealed record BitextExample(string Instruction, string Intent, string Res
 /// <summary>How one system's responses scored on the dev examples.</summary>
 public sealed record ResponseScores(int Count, double RougeLF1, double IntentCorrect);
 
-/// <summary>The model and the retrieval baseline on the same dev examples, and how good the intent judge itself is.</summary>
+/// <summary>One dev example's model response, the intent the judge read in it, and its ROUGE-L F1 to the reference.</summary>
+public sealed record BitextResponse(BitextExample Example, string Response, string JudgedIntent, double RougeLF1);
+
+/// <summary>
+/// The model and the retrieval baseline on the same dev examples, and how good the intent judge itself is;
+/// <see cref="Adapter"/> is the LoRA adapter the model answered with (null: the base weights).
+/// </summary>
 public sealed record BitextResult(int TrainingExamples, int DevExamples, double JudgeAccuracy, ResponseScores Model, ResponseScores Baseline,
-    double MeanSecondsPerResponse);
+    double MeanSecondsPerResponse, string? Adapter, IReadOnlyList<BitextResponse> Responses);
 
 /// <summary>How the model is asked for a Bitext response.</summary>
 public sealed record BitextGeneration(string ModelId, string? Adapter, int MaxTokens);
@@ -47,7 +53,9 @@ public sealed class BitextTask(IChatClient chat)
 
         var seconds = clock.Elapsed.TotalSeconds / scored.Count;
         var baselineResponses = scored.Select(e => training[baseline.Nearest(e.Instruction)].Response).ToArray();
-        return new BitextResult(training.Count, scored.Count, judgeAccuracy, Score(scored, modelResponses, judge), Score(scored, baselineResponses, judge), seconds);
+        var responses = scored.Select((e, i) => new BitextResponse(e, modelResponses[i], judge.Predict(modelResponses[i]), RougeL.Score(modelResponses[i], e.Response).F1)).ToArray();
+        return new BitextResult(training.Count, scored.Count, judgeAccuracy, Score(scored, modelResponses, judge), Score(scored, baselineResponses, judge), seconds,
+            generation.Adapter, responses);
     }
 
     private async Task<string> GenerateAsync(string instruction, BitextGeneration generation, CancellationToken cancellationToken)

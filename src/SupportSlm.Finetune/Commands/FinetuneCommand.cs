@@ -1,6 +1,8 @@
 using System.CommandLine;
 using SupportSlm.Finetune.Corpus;
 using SupportSlm.Finetune.Grounded;
+using SupportSlm.Finetune.Replies;
+using SupportSlm.Finetune.Sources;
 using SupportSlm.Finetune.Shards;
 using SupportSlm.Tokenizers;
 
@@ -11,7 +13,7 @@ public static class FinetuneCommand
 {
     public static Command Create() => new("finetune-data", "Build the datasets of the shipped-model recipes (finetune/README.md)")
     {
-        GroundedQa(), PretrainCorpusCommand(), Shards(),
+        GroundedQa(), BitextReplies(), PretrainCorpusCommand(), Shards(),
     };
 
     private static Command PretrainCorpusCommand()
@@ -49,6 +51,29 @@ public static class FinetuneCommand
             await writer.WriteLineAsync($"{path}: {corpus.Train.Count} documents, {corpus.Train.Sum(d => (long)d.Length):N0} chars; " +
                 $"{CommandRunner.EvalPath(path)}: {corpus.Eval.Count} held out");
             foreach (var (source, n) in corpus.DocumentsBySource) await writer.WriteLineAsync($"  {source,-12} {n,7} documents");
+        }));
+        return command;
+    }
+
+    private static Command BitextReplies()
+    {
+        var output = new Option<string>("--output") { Description = "Chat JSONL to write; the held-out part goes to X-eval.jsonl", DefaultValueFactory = _ => "finetune/data/bitext-replies.jsonl" };
+        var company = new Option<string?>("--company") { Description = "Company facts with the placeholder map (default knowledge/company.json)" };
+        var shared = new Option<string?>("--shared-data") { Description = "Third-party data folder (default ../shared/data)" };
+        var heldOut = new Option<double>("--held-out") { Description = "Share of instructions held out for the evaluation loss", DefaultValueFactory = _ => 0.05 };
+        var command = new Command("bitext-replies", "Bitext customer message → reference response (training split), for the reply-style adapter")
+        {
+            output, company, shared, heldOut,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            var set = BitextReplySet.Build(parse.GetValue(shared) ?? FinetunePaths.SharedData, CompanyFacts.Load(parse.GetValue(company) ?? FinetunePaths.Company),
+                parse.GetValue(heldOut));
+            var path = parse.GetValue(output)!;
+            GroundedQaFile.Write(path, set.Train);
+            GroundedQaFile.Write(CommandRunner.EvalPath(path), set.Eval);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"{path}: {set.Train.Count} examples; {CommandRunner.EvalPath(path)}: {set.Eval.Count} held out; " +
+                $"{set.Train.Concat(set.Eval).Select(e => e.Source).Distinct().Count()} intents");
         }));
         return command;
     }
