@@ -15,11 +15,13 @@ public class ConfigFileTests
         // A recipe may start from the checkpoint an earlier stage of the same chain writes.
         bool ProducedByAnotherStage(string init) => configs.Values.Any(c =>
             Path.GetFullPath(Path.Combine(TestPaths.RepoRoot, init)).StartsWith(Path.GetFullPath(Path.Combine(TestPaths.RepoRoot, c.OutputDir)) + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+        // Or from a model in the repository: a checkpoint file, or a model folder (config.json beside the weights) such as models/default.
+        bool Present(string init) => File.Exists(Path.Combine(TestPaths.RepoRoot, init)) || File.Exists(Path.Combine(TestPaths.RepoRoot, init, "config.json"));
         foreach (var (file, config) in configs)
         {
             Assert.False(string.IsNullOrEmpty(config.TrainShard), file);
             if (config.InitFrom is { } init)
-                Assert.True(File.Exists(Path.Combine(TestPaths.RepoRoot, init)) || ProducedByAnotherStage(init), $"{file}: {init} is neither present nor written by another stage");
+                Assert.True(Present(init) || ProducedByAnotherStage(init), $"{file}: {init} is neither present nor written by another stage");
             if (config.Distill is { } d) Assert.True(File.Exists(Path.Combine(TestPaths.RepoRoot, d.Teacher)), $"{file}: {d.Teacher} missing");
         }
         var lora = TrainConfig.Load(Path.Combine(TestPaths.RepoRoot, "finetune", "configs", "stories260k-support-lora.json"));
