@@ -5,7 +5,6 @@ using SupportSlm.Channels.OpenAi;
 using SupportSlm.Inference;
 using SupportSlm.Inference.Adapters;
 using SupportSlm.Inference.Chat;
-using SupportSlm.Onnx;
 using SupportSlm.Persistence.Seeding;
 
 namespace SupportSlm.Host;
@@ -107,9 +106,6 @@ internal static class LanguageModel
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            // ONNX Runtime's own log goes straight to stderr, outside the host's logging: keep it to errors. A model exported
-            // with LoRA inputs (supportslm export --adapter) would otherwise print a warning per adapter weight at every start.
-            OnnxRuntime.Initialize(new OnnxRuntimeOptions { LogLevel = OrtLoggingLevel.Error });
             services.GetRequiredService<IChatClient>();
             return Task.CompletedTask;
         }

@@ -3,7 +3,7 @@ namespace SupportSlm.Cli.Tests;
 /// <summary>Bad input to `chat` and `eval` ends in one line that names the fix, never a stack trace.</summary>
 public sealed class ChatAndEvalVerbTests
 {
-    private static string TinyModel => Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "data", "onnx-tiny-random-gpt2"));
+    private static string TinyModel => Path.GetFullPath(Path.Combine(Cli.RepoRoot, "..", "shared", "data", "onnx-tiny-random-gpt2"));
 
     [Fact]
     public async Task Chat_without_a_model_folder_names_the_setting_and_the_command_that_builds_it()
@@ -47,12 +47,5 @@ public sealed class ChatAndEvalVerbTests
 
         Assert.NotEqual(0, code);
         Assert.Contains("error: Retrieval:Rerank:Weight must be between 0 and 1 (was 1.5).", error);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SupportSlm.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No repository root (SupportSlm.sln) above {AppContext.BaseDirectory}.");
     }
 }

@@ -11,5 +11,15 @@ internal static class Cli
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>The checkout (folder of SupportSlm.sln) above the test binaries.</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
     public static string TempDir() => Path.Combine(Path.GetTempPath(), "supportslm-tests", Guid.NewGuid().ToString("N"));
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SupportSlm.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"No repository root (SupportSlm.sln) above {AppContext.BaseDirectory}.");
+    }
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using SupportSlm.Inference;
 using SupportSlm.Inference.Models;
 using SupportSlm.Inference.Reranking;
-using SupportSlm.Onnx;
 using SupportSlm.Retrieval;
 using SupportSlm.Retrieval.Evaluation;
 using SupportSlm.Tokenizers;
@@ -38,8 +37,6 @@ internal static class RerankEvalVerb
             var configuration = PipelineSettings.FromEnvironment();
             var folder = parse.GetValue(model) is { } path ? Path.GetFullPath(path) : configuration[PipelineSettings.ModelPathKey]!;
             var threads = configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>()?.IntraOpThreads ?? 0;
-            // The shipped graph takes its LoRA weights as inputs; ORT would print a warning per weight at load.
-            OnnxRuntime.Initialize(new OnnxRuntimeOptions { LogLevel = OrtLoggingLevel.Error });
             using var host = ModelHost.Load(folder, new ModelHostOptions { IntraOpThreads = threads });
             var reranker = new QueryLikelihoodReranker(new ContinuationScorer(host), TokenizerLoader.LoadFromFolder(host.Folder));
             var evaluation = await new RetrievalEvaluator(configuration, parse.InvocationConfiguration.Error).RerankAsync(

@@ -27,8 +27,6 @@ public static class InferenceBenchmark
             ?? Path.Combine(root, "..", "shared", "data", "onnx-tiny-random-gpt2");
         int tokens = Option(args, "--tokens", 64), rounds = Option(args, "--rounds", 5);
         var streams = ListOption(args, "--streams", [1, 8, 32]);
-        // A LoRA-ready graph takes its adapter weights as inputs; ORT would print a warning per weight at load.
-        Onnx.OnnxRuntime.Initialize(new Onnx.OnnxRuntimeOptions { LogLevel = Onnx.OrtLoggingLevel.Error });
         using var host = ModelHost.Load(folder, new ModelHostOptions { IntraOpThreads = 1 });
         var sampling = new SamplingOptions { MaxTokens = tokens, IgnoreEos = true };
         var lengths = PromptLengths.Select(p => Math.Min(p, host.ContextLength - tokens)).Where(p => p > 0).Distinct().ToArray();

@@ -73,7 +73,9 @@ public sealed class ModelHost : IDisposable
         InferenceSession session;
         try
         {
-            session = InferenceSession.FromFile(modelPath, new SessionOptions { IntraOpThreads = options.IntraOpThreads });
+            // Errors only: a graph exported with LoRA inputs (supportslm export --adapter) makes ONNX Runtime warn once per
+            // adapter weight that an initializer is also a graph input — which is exactly how adapters are meant to work.
+            session = InferenceSession.FromFile(modelPath, new SessionOptions { IntraOpThreads = options.IntraOpThreads, LogLevel = OrtLoggingLevel.Error });
         }
         catch (OnnxRuntimeException e)
         {

@@ -1,3 +1,4 @@
+using SupportSlm.Onnx;
 using SupportSlm.Training.Data;
 using SupportSlm.Training.Import;
 using SupportSlm.Training.Inference;
@@ -24,7 +25,9 @@ public static class SampleCommand
             var config = Export.OnnxModelFolder.ReadConfig(modelPath);
             string adapter = Path.Combine(modelPath, Export.OnnxModelFolder.AdapterFile);
             var onnxTokenizer = ModelTokenizer.Load(tokenizerPath ?? ModelTokenizer.Find(modelPath, config.VocabSize), config.VocabSize);
-            var generator = new TextGenerator(config, () => new Export.OnnxKvCacheDecoder(modelPath, File.Exists(adapter) ? adapter : null), onnxTokenizer);
+            // Errors only: a graph with LoRA inputs makes ONNX Runtime warn once per adapter weight that it is also an initializer.
+            var generator = new TextGenerator(config, () => new Export.OnnxKvCacheDecoder(modelPath, File.Exists(adapter) ? adapter : null,
+                new SessionOptions { LogLevel = OrtLoggingLevel.Error }), onnxTokenizer);
             output.WriteLine(generator.Generate(prompt, maxNewTokens, temperature, seed));
             return;
         }
