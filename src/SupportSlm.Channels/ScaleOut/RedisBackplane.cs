@@ -56,7 +56,16 @@ internal sealed class RedisBackplane(DirectLineHub hub, RedisConnection connecti
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         hub.Forward = null;
-        if (_redis is not null) await _redis.GetSubscriber().UnsubscribeAsync(Channel);
+        if (_redis is not { IsConnected: true }) return;
+        try
+        {
+            await _redis.GetSubscriber().UnsubscribeAsync(Channel);
+        }
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
+        {
+            // Redis went away while the instance stops: the subscription ends with the connection, so stopping goes on.
+            logger.LogDebug(e, "Unsubscribing from Redis channel {Channel} at stop failed; the connection is gone.", Channel);
+        }
     }
 
     /// <summary>Which instance sent it (so it ignores its own), the conversation, and an ephemeral activity or null ("read the store").</summary>
