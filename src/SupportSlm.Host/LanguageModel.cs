@@ -69,7 +69,7 @@ internal static class LanguageModel
 
     private static IEnumerable<string> FolderAdapters(string? folder) =>
         folder is not null && Directory.Exists(folder)
-            ? Directory.EnumerateFiles(folder, "*" + AdapterRegistry.Extension).Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal)
+            ? AdapterRegistry.FilesIn(folder).Select(a => a.Name)
             : [];
 
     /// <summary>

@@ -17,7 +17,6 @@ using SupportSlm.Finetune.Sources;
 using SupportSlm.Inference;
 using SupportSlm.Inference.Adapters;
 using SupportSlm.Inference.Models;
-using SupportSlm.Orchestration;
 using SupportSlm.Orchestration.Hosting;
 using SupportSlm.Persistence;
 using SupportSlm.Persistence.Seeding;
@@ -73,9 +72,9 @@ internal sealed class EvalHarness(PipelineSettings settings, ParseResult parse, 
             {
                 await using var services = await PipelineSettings.StartAsync(configuration, Log, ct);
                 if (scratch is not null) await EnsureScratchBotAsync(services, configuration, bot, ct);
-                await PipelineSettings.RequireBotAsync(services, bot, ct);
+                var served = await PipelineSettings.RequireBotAsync(services, bot, ct);
                 if (Selected(Bitext)) bitext = await MeasureBitextAsync(services, ct);
-                if (Selected(GroundedQa)) grounded = await MeasureGroundedQaAsync(services, bot, ct);
+                if (Selected(GroundedQa)) grounded = await MeasureGroundedQaAsync(services, served, ct);
                 if (selection.Answers is { } answers) AnswerLog.Write(answers, grounded, bitext);
             }
 
@@ -136,19 +135,17 @@ internal sealed class EvalHarness(PipelineSettings settings, ParseResult parse, 
         null => registry.Names.Contains(BitextAdapter) ? BitextAdapter : null,
     };
 
-    private async Task<GroundedQaResult> MeasureGroundedQaAsync(IServiceProvider services, string bot, CancellationToken ct)
+    private async Task<GroundedQaResult> MeasureGroundedQaAsync(IServiceProvider services, Bot bot, CancellationToken ct)
     {
         var questions = GroundedQaTask.Sample(EvalQuestion.Read(selection.Questions ?? FinetunePaths.EvalQuestions), selection.Limit);
-        Log.WriteLine($"grounded-qa: {questions.Count} questions to bot '{bot}'");
+        Log.WriteLine($"grounded-qa: {questions.Count} questions to bot '{bot.Name}'");
         var passages = await PassagesOfAsync(services, bot, ct);
-        return await new GroundedQaTask(services.GetRequiredService<ITurnProcessor>(), bot, passages).RunAsync(questions, Log, ct);
+        return await new GroundedQaTask(services.GetRequiredService<ITurnProcessor>(), bot.Name, passages).RunAsync(questions, Log, ct);
     }
 
     /// <summary>The retrieval the turn pipeline runs for the bot: its knowledge base (at its pinned version) and Orchestration:TopPassages.</summary>
-    private static async Task<PassageLookup> PassagesOfAsync(IServiceProvider services, string botName, CancellationToken ct)
+    private static async Task<PassageLookup> PassagesOfAsync(IServiceProvider services, Bot bot, CancellationToken ct)
     {
-        var bot = await services.GetRequiredService<IBotCatalog>().FindAsync(botName, ct)
-            ?? throw new OrchestrationException($"No bot is named '{botName}' in this database.");
         await using var db = await services.GetRequiredService<IDbContextFactory<SupportSlmDbContext>>().CreateDbContextAsync(ct);
         var knowledgeBase = await db.KnowledgeBases.AsNoTracking().Where(k => k.Id == bot.KnowledgeBaseId).Select(k => k.Name).SingleAsync(ct);
         var retriever = services.GetRequiredService<IKnowledgeRetriever>();

@@ -119,11 +119,11 @@ internal sealed class PipelineSettings
         RecordSentiment(services);
     }
 
-    /// <summary>Fails with the fix when the bot does not exist, naming the bots that do.</summary>
-    public static async Task RequireBotAsync(IServiceProvider services, string name, CancellationToken cancellationToken)
+    /// <summary>The bot; fails with the fix when it does not exist, naming the bots that do.</summary>
+    public static async Task<Bot> RequireBotAsync(IServiceProvider services, string name, CancellationToken cancellationToken)
     {
         var catalog = services.GetRequiredService<IBotCatalog>();
-        if (await catalog.FindAsync(name, cancellationToken) is not null) return;
+        if (await catalog.FindAsync(name, cancellationToken) is { } bot) return bot;
         var bots = (await catalog.ListAsync(cancellationToken)).Select(b => b.Name).ToArray();
         throw new OrchestrationException($"No bot is named '{name}' in this database (bots: {(bots.Length == 0 ? "none" : string.Join(", ", bots))}). " +
             "Pass --bot with one of them, create it in the admin portal, start the host once (it creates the default bot), or point --data-dir/--settings at the host's database.");

@@ -57,7 +57,7 @@ public static class AnswerLog
                 r.Example.Intent,
                 r.Response,
                 r.JudgedIntent,
-                IntentCorrect = r.JudgedIntent == r.Example.Intent,
+                r.IntentCorrect,
                 RougeL = Math.Round(r.RougeLF1, 4),
                 bitext!.Adapter,
             }, Json));

@@ -14,7 +14,10 @@ public sealed record BitextExample(string Instruction, string Intent, string Res
 public sealed record ResponseScores(int Count, double RougeLF1, double IntentCorrect);
 
 /// <summary>One dev example's model response, the intent the judge read in it, and its ROUGE-L F1 to the reference.</summary>
-public sealed record BitextResponse(BitextExample Example, string Response, string JudgedIntent, double RougeLF1);
+public sealed record BitextResponse(BitextExample Example, string Response, string JudgedIntent, double RougeLF1)
+{
+    public bool IntentCorrect => JudgedIntent == Example.Intent;
+}
 
 /// <summary>
 /// The model and the retrieval baseline on the same dev examples, and how good the intent judge itself is;
@@ -53,8 +56,8 @@ public sealed class BitextTask(IChatClient chat)
 
         var seconds = clock.Elapsed.TotalSeconds / scored.Count;
         var baselineResponses = scored.Select(e => training[baseline.Nearest(e.Instruction)].Response).ToArray();
-        var responses = scored.Select((e, i) => new BitextResponse(e, modelResponses[i], judge.Predict(modelResponses[i]), RougeL.Score(modelResponses[i], e.Response).F1)).ToArray();
-        return new BitextResult(training.Count, scored.Count, judgeAccuracy, Score(scored, modelResponses, judge), Score(scored, baselineResponses, judge), seconds,
+        var responses = Judge(scored, modelResponses, judge);
+        return new BitextResult(training.Count, scored.Count, judgeAccuracy, Score(responses), Score(Judge(scored, baselineResponses, judge)), seconds,
             generation.Adapter, responses);
     }
 
@@ -66,15 +69,9 @@ public sealed class BitextTask(IChatClient chat)
         return response.Text.Trim();
     }
 
-    private static ResponseScores Score(IReadOnlyList<BitextExample> examples, IReadOnlyList<string> responses, IntentClassifier judge)
-    {
-        double rouge = 0, correct = 0;
-        for (var i = 0; i < examples.Count; i++)
-        {
-            rouge += RougeL.Score(responses[i], examples[i].Response).F1;
-            if (judge.Predict(responses[i]) == examples[i].Intent) correct++;
-        }
+    private static BitextResponse[] Judge(IReadOnlyList<BitextExample> examples, IReadOnlyList<string> responses, IntentClassifier judge) =>
+        examples.Select((e, i) => new BitextResponse(e, responses[i], judge.Predict(responses[i]), RougeL.Score(responses[i], e.Response).F1)).ToArray();
 
-        return new ResponseScores(examples.Count, rouge / examples.Count, correct / examples.Count);
-    }
+    private static ResponseScores Score(IReadOnlyList<BitextResponse> judged) =>
+        new(judged.Count, judged.Average(r => r.RougeLF1), judged.Count(r => r.IntentCorrect) / (double)judged.Count);
 }

@@ -33,13 +33,17 @@ public sealed class AdapterRegistry(IAdapterFileLocator? locator = null) : IDisp
             throw new InferenceException(InferenceError.InvalidAdapter, $"Adapter folder '{Path.GetFullPath(folder)}' does not exist. Create it or fix Inference:AdaptersPath.");
         }
 
-        foreach (var file in Directory.EnumerateFiles(folder, "*" + Extension).Order(StringComparer.Ordinal))
+        foreach (var (name, file) in FilesIn(folder))
         {
-            registry.Add(Path.GetFileNameWithoutExtension(file), file);
+            registry.Add(name, file);
         }
 
         return registry;
     }
+
+    /// <summary>The adapter files of <paramref name="folder"/> with the names requests select them by (file name without extension).</summary>
+    public static IEnumerable<(string Name, string Path)> FilesIn(string folder) =>
+        Directory.EnumerateFiles(folder, "*" + Extension).Order(StringComparer.Ordinal).Select(file => (Path.GetFileNameWithoutExtension(file), file));
 
     /// <summary>Loads (or replaces) the adapter <paramref name="name"/> from <paramref name="path"/>.</summary>
     public void Add(string name, string path)

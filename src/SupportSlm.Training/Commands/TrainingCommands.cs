@@ -1,4 +1,3 @@
-using SupportSlm.Onnx;
 using SupportSlm.Training.Data;
 using SupportSlm.Training.Import;
 using SupportSlm.Training.Inference;
@@ -25,9 +24,7 @@ public static class SampleCommand
             var config = Export.OnnxModelFolder.ReadConfig(modelPath);
             string adapter = Path.Combine(modelPath, Export.OnnxModelFolder.AdapterFile);
             var onnxTokenizer = ModelTokenizer.Load(tokenizerPath ?? ModelTokenizer.Find(modelPath, config.VocabSize), config.VocabSize);
-            // Errors only: a graph with LoRA inputs makes ONNX Runtime warn once per adapter weight that it is also an initializer.
-            var generator = new TextGenerator(config, () => new Export.OnnxKvCacheDecoder(modelPath, File.Exists(adapter) ? adapter : null,
-                new SessionOptions { LogLevel = OrtLoggingLevel.Error }), onnxTokenizer);
+            var generator = new TextGenerator(config, () => new Export.OnnxKvCacheDecoder(modelPath, File.Exists(adapter) ? adapter : null), onnxTokenizer);
             output.WriteLine(generator.Generate(prompt, maxNewTokens, temperature, seed));
             return;
         }

@@ -22,7 +22,9 @@ public sealed class OnnxKvCacheDecoder : ITokenDecoder, IDisposable
         Config = OnnxModelFolder.ReadConfig(folder);
         try
         {
-            _session = InferenceSession.FromFile(Path.Combine(folder, OnnxModelFolder.ModelFile), sessionOptions);
+            // By default errors only: a graph with LoRA inputs makes ONNX Runtime warn once per adapter weight that it is
+            // also an initializer — which is how adapters are meant to work.
+            _session = InferenceSession.FromFile(Path.Combine(folder, OnnxModelFolder.ModelFile), sessionOptions ?? new SessionOptions { LogLevel = OrtLoggingLevel.Error });
             if (adapterPath is not null)
             {
                 _adapter = Onnx.LoraAdapter.FromFile(adapterPath);
