@@ -54,6 +54,8 @@ public static class AdminServiceCollectionExtensions
         services.AddSingleton<Knowledge.KnowledgeAdministration>();
         services.AddSingleton<FineTuning>();
         services.AddHostedService(sp => sp.GetRequiredService<FineTuning>());
+        services.AddSingleton<AdapterEvaluations>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdapterEvaluations>());
         return services;
     }
 

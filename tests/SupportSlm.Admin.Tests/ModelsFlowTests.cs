@@ -157,4 +157,47 @@ public sealed class ModelsFlowTests(Browser browser)
         var example = Assert.Single(request.Examples);
         Assert.Equal("My parcel is two weeks late and nobody answers!", example.Question);
     }
+    [Fact]
+    public async Task Evaluate_runs_in_the_background_with_progress_once_per_adapter_and_shows_metrics_or_the_failure()
+    {
+        var evaluator = new GatedAdapterEvaluator();
+        await using var host = new AdminHost(services: s => s.AddSingleton<IAdapterEvaluator>(evaluator));
+        var baseAddress = host.StartKestrel();
+        var adapter = await host.WithDbAsync(db =>
+        {
+            var model = new ModelArtifact("slm-base", "/models/slm.onnx", new string('b', 64), 1_000, DateTimeOffset.UtcNow);
+            var adapter = new Adapter("tone-v1", model.Id, 8, 16, "/models/tone-v1.onnx_adapter", new string('c', 64), DateTimeOffset.UtcNow);
+            db.Models.Add(model);
+            db.Adapters.Add(adapter);
+            return Task.FromResult(adapter);
+        });
+        var page = await SignedInAdminAsync(browser, host, baseAddress);
+        await page.GotoAsync("/admin/models");
+        await Browser.WaitForCircuitAsync(page);
+        var row = page.Locator("[data-adapter=tone-v1]");
+
+        await row.Locator("button.evaluate").ClickAsync();
+        await Assertions.Expect(page.Locator("[role=status]")).ToContainTextAsync("Evaluation started");
+        await Assertions.Expect(row.Locator(".evaluation")).ToHaveTextAsync("Evaluating… 1/4 answers");
+        await Assertions.Expect(row.Locator("button.evaluate")).ToHaveCountAsync(0);
+        var evaluations = host.Services.GetRequiredService<Models.AdapterEvaluations>();
+        var twice = await Assert.ThrowsAsync<AdminException>(() => evaluations.QueueAsync(adapter.Id, "admin@example.test", CancellationToken.None));
+        Assert.Contains("already being evaluated", twice.Message);
+        await Browser.ScreenshotAsync(page, "evaluation-running");
+
+        evaluator.Gate.SetResult();
+        await Assertions.Expect(row).ToContainTextAsync("qa.correct 0.5");
+        await Assertions.Expect(row.Locator(".evaluation")).ToHaveCountAsync(0);
+        Assert.Single(await host.WithDbAsync(db => db.AuditLog.Where(a => a.Action == "adapter.evaluate").ToListAsync()));
+
+        evaluator.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        evaluator.Failure = "/models/slm.onnx is missing";
+        await row.Locator("button.evaluate").ClickAsync();
+        await Assertions.Expect(row.Locator(".evaluation")).ToHaveTextAsync("Evaluating… 1/4 answers");
+        evaluator.Gate.SetResult();
+        await Assertions.Expect(row.Locator(".evaluation.error"))
+            .ToHaveTextAsync("Evaluation failed: Adapter 'tone-v1' could not be evaluated: /models/slm.onnx is missing");
+        await Assertions.Expect(row.Locator("button.evaluate")).ToBeVisibleAsync();
+        await Assertions.Expect(row).ToContainTextAsync("qa.correct 0.5");
+    }
 }

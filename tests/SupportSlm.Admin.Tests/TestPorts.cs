@@ -69,3 +69,24 @@ internal sealed class TestFineTuningRunner : SupportSlm.Domain.Models.IFineTunin
         return new(request.OutputPath, new Dictionary<string, double> { ["loss.final"] = 3.0 / request.Steps });
     }
 }
+
+/// <summary>
+/// Stands in for the evaluation capability: reports its first answer, then waits until the test opens the gate, and
+/// ends with fixed metrics or, when <see cref="Failure"/> is set, with the capability's error.
+/// </summary>
+internal sealed class GatedAdapterEvaluator : SupportSlm.Domain.Models.IAdapterEvaluator
+{
+    public TaskCompletionSource Gate { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string? Failure { get; set; }
+
+    public async Task<IReadOnlyDictionary<string, double>> EvaluateAsync(SupportSlm.Domain.Models.ModelArtifact baseModel,
+        SupportSlm.Domain.Models.Adapter? adapter, IProgress<SupportSlm.Domain.Models.EvaluationProgress>? progress, CancellationToken cancellationToken)
+    {
+        progress?.Report(new(1, 4));
+        await Gate.Task.WaitAsync(cancellationToken);
+        if (Failure is { } failure) throw new FileNotFoundException(failure);
+        progress?.Report(new(4, 4));
+        return new Dictionary<string, double> { ["qa.correct"] = 0.5, ["base.qa.correct"] = 0.25 };
+    }
+}

@@ -34,7 +34,8 @@ public sealed class AdapterEvaluatorTests
         var adapter = new Adapter("default-shipped", model.Id, 8, 16, Path.Combine(ModelFolder, "adapter.onnx_adapter"), new string('b', 64), DateTimeOffset.UtcNow);
 
         var clock = Stopwatch.StartNew();
-        var metrics = await Evaluator().EvaluateAsync(model, adapter, CancellationToken.None);
+        var progress = new RecordingProgress();
+        var metrics = await Evaluator().EvaluateAsync(model, adapter, progress, CancellationToken.None);
         clock.Stop();
 
         string[] names = ["qa.correct", "qa.states_fact", "qa.cites_gold", "declined.in_scope", "declined.out_of_scope", "ppl.heldout", "latency.p50_ms", "latency.p95_ms", "questions"];
@@ -54,6 +55,8 @@ public sealed class AdapterEvaluatorTests
         // Shown its gold section as [1], the shipped model cites it for some questions (it was trained to cite what it copies).
         Assert.True(metrics["qa.cites_gold"] > 0, string.Join(", ", metrics.Select(m => $"{m.Key}={m.Value:0.###}")));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+        // Every answer of both runs is reported once, in order, against the total of both.
+        Assert.Equal(Enumerable.Range(1, 18).Select(n => new EvaluationProgress(n, 18)), progress.Reports);
     }
 
     [Fact]
@@ -61,8 +64,8 @@ public sealed class AdapterEvaluatorTests
     {
         var evaluator = Evaluator(inScope: 3, outOfScope: 1);
 
-        var first = await evaluator.EvaluateAsync(Model(), null, CancellationToken.None);
-        var second = await evaluator.EvaluateAsync(Model(), null, CancellationToken.None);
+        var first = await evaluator.EvaluateAsync(Model(), null, null, CancellationToken.None);
+        var second = await evaluator.EvaluateAsync(Model(), null, null, CancellationToken.None);
 
         Assert.DoesNotContain(first.Keys, k => k.StartsWith("base.", StringComparison.Ordinal));
         foreach (var name in first.Keys.Where(k => !k.StartsWith("latency.", StringComparison.Ordinal)))
@@ -74,12 +77,23 @@ public sealed class AdapterEvaluatorTests
     {
         var model = Model();
         var adapter = new Adapter("gone", model.Id, 8, 16, Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.onnx_adapter"), new string('c', 64), DateTimeOffset.UtcNow);
-        var noAdapter = await Assert.ThrowsAsync<EvaluationException>(() => Evaluator(1, 1).EvaluateAsync(model, adapter, CancellationToken.None));
+        var noAdapter = await Assert.ThrowsAsync<EvaluationException>(() => Evaluator(1, 1).EvaluateAsync(model, adapter, null, CancellationToken.None));
         Assert.Contains("Adapter 'gone' cannot be loaded", noAdapter.Message, StringComparison.Ordinal);
 
         var missing = new ModelArtifact("elsewhere", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "model.onnx"), new string('d', 64), 1, DateTimeOffset.UtcNow);
-        var noModel = await Assert.ThrowsAsync<EvaluationException>(() => Evaluator(1, 1).EvaluateAsync(missing, null, CancellationToken.None));
+        var noModel = await Assert.ThrowsAsync<EvaluationException>(() => Evaluator(1, 1).EvaluateAsync(missing, null, null, CancellationToken.None));
         Assert.Contains("Base model 'elsewhere' cannot be loaded", noModel.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Keeps every report as it is made (Progress&lt;T&gt; would post them to the thread pool, out of order).</summary>
+    private sealed class RecordingProgress : IProgress<EvaluationProgress>
+    {
+        public List<EvaluationProgress> Reports { get; } = [];
+
+        public void Report(EvaluationProgress value)
+        {
+            lock (Reports) Reports.Add(value);
+        }
     }
 
     /// <summary>Passage [1]: the section of the question's gold article that states its gold fact; [2]: an unrelated article.</summary>

@@ -86,16 +86,27 @@ public sealed partial class AdapterToolsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Evaluate_is_offered_and_records_the_adapter_and_base_model_metrics()
+    public async Task Evaluate_is_offered_and_records_the_adapter_and_base_model_metrics_in_the_background()
     {
         var page = await client.GetStringAsync("/admin/models");
         Assert.Contains("class=\"evaluate\"", page);
 
+        Guid adapterId;
         await using (var db = await Contexts.CreateDbContextAsync())
+            adapterId = (await db.Adapters.SingleAsync(a => a.Name == "default-shipped")).Id;
+        var evaluations = host.Services.GetRequiredService<AdapterEvaluations>();
+        await evaluations.QueueAsync(adapterId, "admin@example.test", CancellationToken.None);
+        var answered = new List<int>();
+        var deadline = DateTime.UtcNow.AddSeconds(180);
+        while (evaluations.StatusOf(adapterId) is { InProgress: true } status)
         {
-            var adapter = await db.Adapters.SingleAsync(a => a.Name == "default-shipped");
-            await host.Services.GetRequiredService<ModelAdministration>().EvaluateAsync(adapter.Id, "admin@example.test", CancellationToken.None);
+            if (status.Total > 0) answered.Add(status.Answered);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The evaluation was still at '{status.Text}' after 180 s.");
+            await Task.Delay(50);
         }
+
+        Assert.Null(evaluations.StatusOf(adapterId)); // done, not failed
+        Assert.True(answered.Distinct().Count() > 1, "the status never showed the evaluation's progress");
 
         await using var check = await Contexts.CreateDbContextAsync();
         var metrics = (await check.Adapters.SingleAsync(a => a.Name == "default-shipped")).Metrics;

@@ -132,7 +132,17 @@ public sealed class ModelAdministration(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task EvaluateAsync(Guid adapterId, string actor, CancellationToken cancellationToken)
+    /// <summary>The adapter's name, when it can be evaluated here: the evaluation capability is configured and the adapter exists.</summary>
+    public async Task<string> EvaluableAdapterAsync(Guid adapterId, CancellationToken cancellationToken)
+    {
+        if (evaluator is null) throw new AdminException(NotConfiguredEvaluator);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Adapters.Where(a => a.Id == adapterId).Select(a => a.Name).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new AdminException("The adapter no longer exists.");
+    }
+
+    /// <summary>Evaluates the adapter beside its base model and records the metrics on it; the portal runs this through <see cref="AdapterEvaluations"/>.</summary>
+    public async Task EvaluateAsync(Guid adapterId, string actor, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
     {
         if (evaluator is null) throw new AdminException(NotConfiguredEvaluator);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -141,7 +151,7 @@ public sealed class ModelAdministration(
         IReadOnlyDictionary<string, double> metrics;
         try
         {
-            metrics = await evaluator.EvaluateAsync(model, adapter, cancellationToken);
+            metrics = await evaluator.EvaluateAsync(model, adapter, progress, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -32,7 +32,8 @@ public sealed partial class AdapterEvaluator(IKnowledgeRetriever retriever, IOpt
 {
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
-    public async Task<IReadOnlyDictionary<string, double>> EvaluateAsync(ModelArtifact baseModel, Adapter? adapter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, double>> EvaluateAsync(ModelArtifact baseModel, Adapter? adapter, IProgress<EvaluationProgress>? progress,
+        CancellationToken cancellationToken)
     {
         var o = options.Value;
         var questions = EvalQuestion.Read(o.QuestionsPath);
@@ -52,7 +53,7 @@ public sealed partial class AdapterEvaluator(IKnowledgeRetriever retriever, IOpt
         try
         {
             // ONNX Runtime work is CPU-bound and synchronous: keep it off the caller's thread (a Blazor circuit).
-            return await Task.Run(() => Score(baseModel, adapter, grounded, o, cancellationToken), cancellationToken);
+            return await Task.Run(() => Score(baseModel, adapter, grounded, o, progress, cancellationToken), cancellationToken);
         }
         finally
         {
@@ -61,14 +62,15 @@ public sealed partial class AdapterEvaluator(IKnowledgeRetriever retriever, IOpt
     }
 
     private static Dictionary<string, double> Score(ModelArtifact baseModel, Adapter? adapter, IReadOnlyList<GroundedQuestion> questions,
-        AdapterEvaluationOptions o, CancellationToken cancellationToken)
+        AdapterEvaluationOptions o, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
     {
         using var host = LoadModel(baseModel);
         var tokenizer = TokenizerLoader.LoadFromFolder(host.Folder);
         var template = TemplateFor(host.Folder);
         var prompts = questions.Select(q => template.Render(
             [new ChatTurn("system", GroundedPrompt.System(o.BotPrompt, q.Passages)), new ChatTurn("user", q.Question.Question)], addGenerationPrompt: true)).ToArray();
-        var run = new Run(host, tokenizer, template, questions, prompts, o.MaxAnswerTokens, cancellationToken);
+        var answers = new AnswerCounter(progress, questions.Count * (adapter is null ? 1 : 2));
+        var run = new Run(host, tokenizer, template, questions, prompts, o.MaxAnswerTokens, answers, cancellationToken);
 
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         if (adapter is null)
@@ -137,11 +139,19 @@ public sealed partial class AdapterEvaluator(IKnowledgeRetriever retriever, IOpt
         }
     }
 
+    /// <summary>Counts answers across the runs of one evaluation and tells the caller's progress of each.</summary>
+    private sealed class AnswerCounter(IProgress<EvaluationProgress>? progress, int total)
+    {
+        private int answered;
+
+        public void Add() => progress?.Report(new EvaluationProgress(++answered, total));
+    }
+
     private sealed record GroundedQuestion(EvalQuestion Question, IReadOnlyList<KnowledgeHit> Passages);
 
     /// <summary>One model (with or without the adapter) answering every question, then scoring the reference answers.</summary>
     private sealed class Run(ModelHost host, ITokenizer tokenizer, ChatTemplate template, IReadOnlyList<GroundedQuestion> questions,
-        IReadOnlyList<string> prompts, int maxTokens, CancellationToken cancellationToken)
+        IReadOnlyList<string> prompts, int maxTokens, AnswerCounter answers, CancellationToken cancellationToken)
     {
         public void Measure(RunOptions? runOptions, string prefix, Dictionary<string, double> metrics)
         {
@@ -155,6 +165,7 @@ public sealed partial class AdapterEvaluator(IKnowledgeRetriever retriever, IOpt
                 var clock = Stopwatch.StartNew();
                 var answer = decoder.Answer(prompts[i], maxTokens, runOptions);
                 latencies.Add(clock.Elapsed.TotalMilliseconds);
+                answers.Add();
 
                 var cited = Cited(answer, passages);
                 var declined = cited.Count == 0;
