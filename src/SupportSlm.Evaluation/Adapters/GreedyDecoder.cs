@@ -1,3 +1,4 @@
+using System.Text;
 using SupportSlm.Inference.Models;
 using SupportSlm.Inference.Sampling;
 using SupportSlm.Onnx;
@@ -22,15 +23,18 @@ internal sealed class GreedyDecoder(ModelHost host, ITokenizer tokenizer, IReadO
         var cache = host.CreateCache();
         var logits = host.Forward([new ForwardRow(cache, ids)], runOptions)[0];
         var answer = new List<int>();
+        // Stop strings are watched on the text as it streams (as the serving worker does), not by re-decoding the whole answer per token.
+        var decoder = tokenizer.CreateIncrementalDecoder(skipSpecialTokens: false);
+        var stops = new StopStringMatcher(stopStrings);
+        var beforeStop = new StringBuilder();
         var limit = Math.Min(maxTokens, host.ContextLength - ids.Count);
         while (answer.Count < limit)
         {
             var next = Logits.ArgMax(logits);
             if (host.EosTokenIds.Contains(next)) break;
             answer.Add(next);
-            var text = tokenizer.Decode(answer, skipSpecialTokens: false);
-            if (stopStrings.FirstOrDefault(s => text.Contains(s, StringComparison.Ordinal)) is { } stop)
-                return text[..text.IndexOf(stop, StringComparison.Ordinal)].Trim();
+            beforeStop.Append(stops.Append(decoder.Append(next)));
+            if (stops.Stopped) return beforeStop.ToString().Trim();
             if (answer.Count < limit) logits = host.Forward([new ForwardRow(cache, [next])], runOptions)[0];
         }
 
