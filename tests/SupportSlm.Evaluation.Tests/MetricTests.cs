@@ -53,15 +53,4 @@ public sealed class MetricTests
         Assert.Equal(["£", "4.95", "per", "order"], GoldFact.KeyTokens("£4.95 per order"));
         Assert.Equal(["8", "am", "8", "pm"], GoldFact.KeyTokens("8am–8pm"));
     }
-
-    [Fact]
-    public void Token_loss_is_the_negative_log_softmax()
-    {
-        float[] logits = [1f, 2f, 3f];
-        var expected = -Math.Log(Math.Exp(2) / (Math.Exp(1) + Math.Exp(2) + Math.Exp(3)));
-
-        Assert.Equal(expected, TokenLoss.NegativeLogLikelihood(logits, 1), 10);
-        Assert.Equal(Math.Log(4), TokenLoss.NegativeLogLikelihood(new float[4], 3), 10);
-        Assert.Throws<EvaluationException>(() => TokenLoss.NegativeLogLikelihood(logits, 3));
-    }
 }

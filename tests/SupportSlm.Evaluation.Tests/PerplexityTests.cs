@@ -1,5 +1,5 @@
-using SupportSlm.Evaluation.Scoring;
 using SupportSlm.Evaluation.Tasks;
+using SupportSlm.Inference.Sampling;
 using SupportSlm.Inference.Models;
 using SupportSlm.Tokenizers;
 
@@ -60,6 +60,15 @@ public sealed class PerplexityTests
         Assert.Throws<EvaluationException>(() => PerplexityTask.Run(host, tokenizer, [new ScoredText("prompt", "")]));
     }
 
+    [Fact]
+    public void A_tokenizer_of_another_model_is_an_error_that_says_so()
+    {
+        using var host = ModelHost.Load(TestPaths.TinyGpt2); // 1,000 tokens
+        var foreign = TokenizerLoader.LoadFromFolder(Path.Combine(TestPaths.RepoRoot, "models", "default")); // 4,096 tokens
+        var error = Assert.Throws<EvaluationException>(() => PerplexityTask.Run(host, foreign, [new ScoredText("Where is my parcel?", "It is on its way.")]));
+        Assert.Contains("the tokenizer does not belong to the model", error.Message);
+    }
+
     /// <summary>Each reply token scored from a fresh cache fed the whole prefix at once: no KV cache reuse, no bookkeeping shared with the task.</summary>
     private static (double Nll, long Tokens) FromScratch(ModelHost host, ITokenizer tokenizer, IEnumerable<(IReadOnlyList<int> Prompt, IReadOnlyList<int> Reply)> examples)
     {
@@ -71,7 +80,7 @@ public sealed class PerplexityTests
             {
                 var prefix = prompt.Concat(reply.Take(i)).ToArray();
                 var logits = host.Forward([new ForwardRow(host.CreateCache(), prefix)])[0];
-                nll += TokenLoss.NegativeLogLikelihood(logits, reply[i]);
+                nll -= Logits.LogProbability(logits, reply[i]);
                 tokens++;
             }
         }

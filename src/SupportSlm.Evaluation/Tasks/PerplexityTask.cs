@@ -1,5 +1,5 @@
-using SupportSlm.Evaluation.Scoring;
 using SupportSlm.Inference.Models;
+using SupportSlm.Inference.Reranking;
 using SupportSlm.Onnx;
 using SupportSlm.Tokenizers;
 
@@ -16,14 +16,16 @@ public sealed record PerplexityResult(int Examples, long Tokens, double MeanNll,
 
 /// <summary>
 /// Perplexity of the served model (the ONNX graph through ONNX Runtime, as the runtime runs it) on held-out replies:
-/// exactly the loss the recipes train, since only the assistant turn carries loss there. The prompt is fed in one pass,
-/// then the reply token by token through the KV cache, and every reply token's −log p is summed.
+/// exactly the loss the recipes train, since only the assistant turn carries loss there. Each example is one forward
+/// pass over prompt and reply (<see cref="ContinuationScorer"/> reads every reply position's logits), and every reply
+/// token's −log p is summed.
 /// </summary>
 public static class PerplexityTask
 {
     public static PerplexityResult Run(ModelHost host, ITokenizer tokenizer, IEnumerable<ScoredText> examples, RunOptions? runOptions = null,
         CancellationToken cancellationToken = default)
     {
+        var scorer = new ContinuationScorer(host);
         int count = 0, truncated = 0;
         long tokens = 0;
         var nll = 0.0;
@@ -43,26 +45,15 @@ public static class PerplexityTask
             }
 
             if (prompt.Count == 0) prompt = [reply[0]];
-            nll += ReplyLoss(host, prompt, reply, runOptions);
+            if (prompt.Concat(reply).Any(id => (uint)id >= (uint)host.VocabularySize))
+                throw new EvaluationException($"A token id is outside the model's vocabulary of {host.VocabularySize}; the tokenizer does not belong to the model.");
+            // The scorer averages over the reply; the task weighs every token alike across replies.
+            nll -= scorer.MeanLogProbabilities([prompt], reply, runOptions, cancellationToken)[0] * reply.Count;
             tokens += reply.Count;
             count++;
         }
 
         if (tokens == 0) throw new EvaluationException("No held-out reply fitted the model's context; check the held-out file and the model folder.");
         return new PerplexityResult(count, tokens, nll / tokens, truncated);
-    }
-
-    private static double ReplyLoss(ModelHost host, IReadOnlyList<int> prompt, IReadOnlyList<int> reply, RunOptions? runOptions)
-    {
-        var cache = host.CreateCache();
-        var logits = host.Forward([new ForwardRow(cache, prompt)], runOptions)[0];
-        var loss = 0.0;
-        for (var i = 0; i < reply.Count; i++)
-        {
-            loss += TokenLoss.NegativeLogLikelihood(logits, reply[i]);
-            if (i + 1 < reply.Count) logits = host.Forward([new ForwardRow(cache, [reply[i]])], runOptions)[0];
-        }
-
-        return loss;
     }
 }
