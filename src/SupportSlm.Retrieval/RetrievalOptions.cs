@@ -19,6 +19,13 @@ public sealed class RetrievalOptions
     public int FusionK { get; set; } = 60;
     /// <summary>At most this many chunks of one document in a result list, so the top hits cite different articles.</summary>
     public int MaxChunksPerDocument { get; set; } = 2;
+    /// <summary>
+    /// Longest passage a hit carries, in characters: the run of the chunk's sentences that covers most query terms. 300
+    /// fits four passages in the shipped model's 768-token context; a model with a longer context reads more of each
+    /// section with a larger value (whole sections: the chunk budget's worth, about 1,500). The portal's fine-tuning reads
+    /// passages through this retriever; the recipe's data takes the value as `finetune-data grounded-qa --snippet-chars`.
+    /// </summary>
+    public int SnippetChars { get; set; } = 300;
     /// <summary>"Auto" (FTS5 on SQLite, the inverted-index tables elsewhere), "Fts5" or "Tables".</summary>
     public string LexicalIndex { get; set; } = "Auto";
     /// <summary>Above this many chunks the dense search uses the approximate (IVF) index instead of the exact scan.</summary>

@@ -18,6 +18,8 @@ public sealed class RetrievalOptionsValidator : IValidateOptions<RetrievalOption
         Check(o.DefaultTop >= 1 && o.DefaultTop <= o.MaxTop, $"Retrieval:DefaultTop must be between 1 and MaxTop (was {o.DefaultTop}).");
         Check(o.CandidatePool is >= 1 and <= 10_000, $"Retrieval:CandidatePool must be between 1 and 10000 (was {o.CandidatePool}).");
         Check(o.FusionK is >= 1 and <= 10_000, $"Retrieval:FusionK must be between 1 and 10000 (was {o.FusionK}).");
+        Check(o.SnippetChars is >= 80 and <= Domain.Knowledge.Chunk.MaxTextLength,
+            $"Retrieval:SnippetChars must be between 80 and {Domain.Knowledge.Chunk.MaxTextLength} (was {o.SnippetChars}).");
         Check(o.MaxChunksPerDocument >= 1, $"Retrieval:MaxChunksPerDocument must be at least 1 (was {o.MaxChunksPerDocument}).");
         Check(Enum.TryParse<LexicalIndexKind>(o.LexicalIndex, true, out var k) && Enum.IsDefined(k),
             $"Retrieval:LexicalIndex '{o.LexicalIndex}' is not supported; use Auto, Fts5 or Tables.");

@@ -151,4 +151,28 @@ public sealed partial class GroundedQaTests(GroundedQaFixture fixture)
         var error = Assert.Throws<FinetuneException>(() => GroundedQaFile.Read(foreign));
         Assert.Contains("supportslm finetune-data grounded-qa", error.Message);
     }
+    [Fact]
+    public void Passages_are_as_long_as_serving_shows_them()
+    {
+        const string heading = "Passages:\n";
+        foreach (var example in fixture.Set.All.Where(e => e.Prompt.Contains(heading, StringComparison.Ordinal)))
+        {
+            var system = example.Prompt[(example.Prompt.IndexOf(heading, StringComparison.Ordinal) + heading.Length)..example.Prompt.IndexOf(ChatMl.End, StringComparison.Ordinal)];
+            foreach (var block in system.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+                Assert.True(block[(block.IndexOf('\n') + 1)..].Length <= 300 + 2, block); // Retrieval:SnippetChars' default, plus a leading "… "
+        }
+    }
+
+    [Fact]
+    public async Task The_snippet_length_reaches_the_scratch_knowledge_base()
+    {
+        await using var brief = await ScratchKnowledgeBase.CreateAsync(FinetunePaths.Articles, 80, CancellationToken.None);
+        await using var whole = await ScratchKnowledgeBase.CreateAsync(FinetunePaths.Articles, 4_000, CancellationToken.None);
+        var shortHits = await brief.SearchAsync("how long do refunds take", 4, CancellationToken.None);
+        var longHits = await whole.SearchAsync("how long do refunds take", 4, CancellationToken.None);
+        Assert.All(shortHits, h => Assert.True(h.Snippet.Length <= 82, h.Snippet));
+        Assert.Contains(longHits, h => h.Snippet.Length > 300);
+        var invalid = new GroundedQaOptions { ArticlesFolder = "a", CompanyFile = "c", EvalQuestionsFile = "e", SharedData = "s", SnippetChars = 50 };
+        Assert.Contains("--snippet-chars must be between 80 and 16000", Assert.Throws<FinetuneException>(invalid.Validate).Message);
+    }
 }

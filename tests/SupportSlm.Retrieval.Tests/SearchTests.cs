@@ -70,6 +70,23 @@ public sealed class SearchTests
     }
 
     [Fact]
+    public async Task Retrieval_SnippetChars_sets_how_much_of_a_section_a_hit_carries()
+    {
+        const string section = "Express delivery arrives the next working day if you order by 2pm. Express costs £6.95. " +
+            "Parcels are sent with Royal Mail or DPD. You get a tracking link by email once your parcel leaves our warehouse.";
+        SourceDocument[] corpus = [Docs.Markdown("shipping.md", "# Shipping\n\n## Express\n\n" + section + "\n")];
+        await using var shortPassages = await TestDatabase.CreateAsync(settings: new() { ["Retrieval:SnippetChars"] = "80" });
+        await using var wholeSections = await TestDatabase.CreateAsync(settings: new() { ["Retrieval:SnippetChars"] = "4000" });
+        await shortPassages.IngestAsync("help", corpus);
+        await wholeSections.IngestAsync("help", corpus);
+
+        var brief = (await shortPassages.SearchAsync("help", "how much is express", SearchMode.Lexical))[0];
+        var whole = (await wholeSections.SearchAsync("help", "how much is express", SearchMode.Lexical))[0];
+        Assert.True(brief.Snippet.Length <= 82, brief.Snippet);
+        Assert.Equal(section, whole.Snippet);
+    }
+
+    [Fact]
     public async Task Hits_carry_everything_a_citation_needs()
     {
         await using var db = await TestDatabase.CreateAsync();

@@ -110,6 +110,7 @@ public static class FinetuneCommand
         var shared = new Option<string?>("--shared-data") { Description = "Third-party data folder (default ../shared/data)" };
         var seed = new Option<int>("--seed") { Description = "Seed of every choice", DefaultValueFactory = _ => 7 };
         var passages = new Option<int>("--passages") { Description = "Passages per prompt (Orchestration:TopPassages)", DefaultValueFactory = _ => 4 };
+        var snippetChars = new Option<int>("--snippet-chars") { Description = "Longest passage in characters (Retrieval:SnippetChars)", DefaultValueFactory = _ => 300 };
         var maxChars = new Option<int>("--max-example-chars") { Description = "Characters of prompt plus reply", DefaultValueFactory = _ => 2_400 };
         var bitext = new Option<int>("--bitext-questions") { Description = "Bitext questions to try", DefaultValueFactory = _ => 2_000 };
         var perSection = new Option<int>("--sentence-questions") { Description = "Fact-sentence questions per article section", DefaultValueFactory = _ => 3 };
@@ -117,7 +118,7 @@ public static class FinetuneCommand
         var notCoveredShare = new Option<double>("--not-covered-share") { Description = "Of the declines, the share whose answering article was taken out of the passages", DefaultValueFactory = _ => 0.3 };
         var command = new Command("grounded-qa", "Question + retrieved passages → cited answer or decline, from knowledge/ and Bitext")
         {
-            output, articles, company, evalQuestions, shared, seed, passages, maxChars, bitext, perSection, declineShare, notCoveredShare,
+            output, articles, company, evalQuestions, shared, seed, passages, snippetChars, maxChars, bitext, perSection, declineShare, notCoveredShare,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
@@ -129,6 +130,7 @@ public static class FinetuneCommand
                 SharedData = parse.GetValue(shared) ?? FinetunePaths.SharedData,
                 Seed = parse.GetValue(seed),
                 Passages = parse.GetValue(passages),
+                SnippetChars = parse.GetValue(snippetChars),
                 MaxExampleChars = parse.GetValue(maxChars),
                 MaxBitextQuestions = parse.GetValue(bitext),
                 SentenceQuestionsPerSection = parse.GetValue(perSection),

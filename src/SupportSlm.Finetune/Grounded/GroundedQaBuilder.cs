@@ -39,7 +39,7 @@ public sealed class GroundedQaBuilder(GroundedQaOptions options)
         _notCoveredQuestions.Clear();
         _company = CompanyFacts.Load(options.CompanyFile);
         _evalKeys = EvalQuestions.Keys(options.EvalQuestionsFile);
-        await using var kb = await ScratchKnowledgeBase.CreateAsync(options.ArticlesFolder, ct);
+        await using var kb = await ScratchKnowledgeBase.CreateAsync(options.ArticlesFolder, options.SnippetChars, ct);
         var sections = await kb.SectionsAsync(ct);
 
         var answers = new List<GroundedExample>();

@@ -10,6 +10,8 @@ public sealed class GroundedQaOptions
     public int Seed { get; init; } = 7;
     /// <summary>Passages per prompt: the turn pipeline's Orchestration:TopPassages.</summary>
     public int Passages { get; init; } = 4;
+    /// <summary>Longest passage in characters: the served Retrieval:SnippetChars, so training sees the passages serving shows.</summary>
+    public int SnippetChars { get; init; } = 300;
     /// <summary>Characters of prompt plus reply; passages past the cited one are dropped to fit, examples that still do not fit are skipped.</summary>
     public int MaxExampleChars { get; init; } = 2_400;
     /// <summary>Fact sentences turned into questions per article section.</summary>
@@ -28,6 +30,7 @@ public sealed class GroundedQaOptions
     public void Validate()
     {
         if (Passages is < 1 or > 10) throw new FinetuneException($"--passages must be between 1 and 10 (was {Passages}).");
+        if (SnippetChars is < 80 or > 16_000) throw new FinetuneException($"--snippet-chars must be between 80 and 16000 (was {SnippetChars}).");
         if (MaxExampleChars < 500) throw new FinetuneException($"--max-example-chars must be at least 500 (was {MaxExampleChars}).");
         if (DeclineShare is <= 0 or >= 1) throw new FinetuneException($"--decline-share must be between 0 and 1 (was {DeclineShare}).");
         if (NotCoveredShare is < 0 or > 1) throw new FinetuneException($"NotCoveredShare must be between 0 and 1 (was {NotCoveredShare}).");

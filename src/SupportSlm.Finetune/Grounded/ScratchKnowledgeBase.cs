@@ -29,7 +29,7 @@ public sealed class ScratchKnowledgeBase : IAsyncDisposable
         _directory = directory;
     }
 
-    public static async Task<ScratchKnowledgeBase> CreateAsync(string articlesFolder, CancellationToken ct)
+    public static async Task<ScratchKnowledgeBase> CreateAsync(string articlesFolder, int snippetChars, CancellationToken ct)
     {
         if (!Directory.Exists(articlesFolder))
             throw new FinetuneException($"The articles folder '{articlesFolder}' does not exist; pass --articles (default knowledge/articles).");
@@ -40,6 +40,7 @@ public sealed class ScratchKnowledgeBase : IAsyncDisposable
             ["Persistence:Provider"] = "Sqlite",
             ["Persistence:DataDirectory"] = directory,
             ["Retrieval:SeedDefaultKnowledgeBase"] = "false",
+            ["Retrieval:SnippetChars"] = snippetChars.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
         var services = new ServiceCollection().AddLogging().AddPersistence(configuration).AddRetrieval(configuration).BuildServiceProvider();
         var kb = new ScratchKnowledgeBase(services, directory);

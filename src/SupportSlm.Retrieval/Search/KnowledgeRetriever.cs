@@ -128,7 +128,7 @@ public sealed class KnowledgeRetriever(
             if (n >= options.Value.MaxChunksPerDocument) continue;
             perDocument[row.DocumentId] = n + 1;
             var title = row.Heading is null ? row.Title : $"{row.Title} › {row.Heading}";
-            hits.Add(new KnowledgeHit(row.DocumentId, row.Id, title, row.Source, row.Anchor, Snippets.Build(row.Text, terms), Math.Round(r.Score, 6)));
+            hits.Add(new KnowledgeHit(row.DocumentId, row.Id, title, row.Source, row.Anchor, Snippets.Build(row.Text, terms, options.Value.SnippetChars), Math.Round(r.Score, 6)));
         }
         return hits;
     }
