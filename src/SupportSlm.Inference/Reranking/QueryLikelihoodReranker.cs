@@ -20,8 +20,8 @@ public sealed class QueryLikelihoodReranker(Lazy<ContinuationScorer> scorer, Laz
     public QueryLikelihoodReranker(ContinuationScorer scorer, ITokenizer tokenizer)
         : this(new Lazy<ContinuationScorer>(scorer), new Lazy<ITokenizer>(tokenizer)) { }
 
-    /// <summary>Longest passage and question fed, in tokens: snippets are about 300 characters (~75 tokens), so these
-    /// only guard the context window and the cost of a run against unusually long inputs.</summary>
+    /// <summary>Longest passage and question fed, in tokens: snippets are Retrieval:SnippetChars long (300 characters,
+    /// ~75 tokens, by default), so these guard the context window and the cost of a run against long settings and inputs.</summary>
     public const int MaxPassageTokens = 160, MaxQuestionTokens = 64;
 
     /// <summary>Bot-neutral instructions: the reranker serves every bot, and only the passage should change the score.</summary>
