@@ -143,14 +143,21 @@ internal sealed class EvalHarness(PipelineSettings settings, ParseResult parse, 
         return await new GroundedQaTask(services.GetRequiredService<ITurnProcessor>(), bot.Name, passages).RunAsync(questions, Log, ct);
     }
 
-    /// <summary>The retrieval the turn pipeline runs for the bot: its knowledge base (at its pinned version) and Orchestration:TopPassages.</summary>
+    /// <summary>
+    /// The passages the turn pipeline puts in a first turn's prompt for the bot: its retrieval (knowledge base at its pinned
+    /// version, Orchestration:TopPassages), then the prompt's budget rule (<see cref="GroundedPrompt.Fitting"/>, Orchestration:ContextBudgetChars).
+    /// </summary>
     private static async Task<PassageLookup> PassagesOfAsync(IServiceProvider services, Bot bot, CancellationToken ct)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<SupportSlmDbContext>>().CreateDbContextAsync(ct);
         var knowledgeBase = await db.KnowledgeBases.AsNoTracking().Where(k => k.Id == bot.KnowledgeBaseId).Select(k => k.Name).SingleAsync(ct);
         var retriever = services.GetRequiredService<IKnowledgeRetriever>();
-        var top = services.GetRequiredService<IOptions<OrchestrationOptions>>().Value.TopPassages;
-        return (question, token) => retriever.SearchAsync(knowledgeBase, question, top, bot.PinnedKnowledgeBaseVersion, token);
+        var o = services.GetRequiredService<IOptions<OrchestrationOptions>>().Value;
+        return async (question, token) =>
+        {
+            var hits = await retriever.SearchAsync(knowledgeBase, question, o.TopPassages, bot.PinnedKnowledgeBaseVersion, token);
+            return GroundedPrompt.Fitting(hits, GroundedPrompt.Header(bot.SystemPrompt).Length + question.Length, o.ContextBudgetChars, out _);
+        };
     }
 
     /// <summary>

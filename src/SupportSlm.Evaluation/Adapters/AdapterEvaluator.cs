@@ -87,21 +87,9 @@ public sealed partial class AdapterEvaluator(IKnowledgeRetriever retriever, IOpt
         return metrics;
     }
 
-    /// <summary>Passages in rank order while the system turn and question stay within the budget, as the turn pipeline assembles them.</summary>
-    private static IReadOnlyList<KnowledgeHit> WithinBudget(AdapterEvaluationOptions o, string question, IReadOnlyList<KnowledgeHit> hits)
-    {
-        var used = GroundedPrompt.Header(o.BotPrompt).Length + question.Length;
-        var kept = new List<KnowledgeHit>();
-        foreach (var hit in hits)
-        {
-            var block = GroundedPrompt.Passage(kept.Count + 1, hit).Length;
-            if (used + block > o.ContextBudgetChars) continue;
-            kept.Add(hit);
-            used += block;
-        }
-
-        return kept;
-    }
+    /// <summary>The passages the turn pipeline would put in the prompt: its one budget rule, <see cref="GroundedPrompt.Fitting"/>.</summary>
+    private static IReadOnlyList<KnowledgeHit> WithinBudget(AdapterEvaluationOptions o, string question, IReadOnlyList<KnowledgeHit> hits) =>
+        GroundedPrompt.Fitting(hits, GroundedPrompt.Header(o.BotPrompt).Length + question.Length, o.ContextBudgetChars, out _);
 
     private static ModelHost LoadModel(ModelArtifact model)
     {
